@@ -1,0 +1,154 @@
+"""The scenario file format: pydantic models for every table and key of a lesson's TOML file."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NodeKind = Literal["client", "dns", "load_balancer", "web_server", "db_primary", "db_replica"]
+Algorithm = Literal[
+    "round_robin", "weighted_round_robin", "least_connections", "random", "power_of_two", "ip_hash"
+]
+ServiceDist = Literal["exp", "const", "lognormal"]
+TierName = Literal["small", "medium", "large", "xlarge"]
+Action = Literal[
+    "fail", "recover", "set_rate", "add_server", "remove_server", "upgrade", "promote",
+    "recover_data", "set_algorithm", "wait_for", "note",
+]
+
+Positive = Annotated[float, Field(gt=0)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    """Base for every table: unknown keys are errors, values are never coerced from strings."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Text(Strict):
+    """A caption or title in both languages."""
+
+    en: Annotated[str, Field(min_length=1)]
+    ko: Annotated[str, Field(min_length=1)]
+
+
+class Meta(Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    title: Text
+    summary: Text | None = None
+    question: Text | None = None
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 1
+    duration: Annotated[float, Field(gt=0, le=86_400)] = 60.0
+    lesson: Annotated[int, Field(ge=1, le=99)] | None = None
+
+
+class Traffic(Strict):
+    rate: Annotated[float, Field(ge=0, le=100_000)] = 20.0
+    read_ratio: Annotated[float, Field(ge=0, le=1)] = 0.8
+    timeout_ms: Annotated[float, Field(gt=0, le=600_000)] = 2_000.0
+    clients: Annotated[int, Field(ge=1, le=1_000_000)] = 1_000
+    keys: Annotated[int, Field(ge=1, le=10_000_000)] = 1_000
+
+
+class NodeBase(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]
+    label: Text | None = None
+    mtbf_s: Positive | None = None
+    mttr_s: Positive | None = None
+
+
+class ServerBase(NodeBase):
+    workers: Annotated[int, Field(ge=1, le=1024)] | None = None
+    service_ms: Annotated[float, Field(gt=0, le=600_000)] = 20.0
+    service_dist: ServiceDist = "exp"
+    queue_limit: Annotated[int, Field(ge=0, le=1_000_000)] = 100
+    tier: TierName = "small"
+    boot_s: NonNegative = 5.0
+
+
+class ClientNode(NodeBase):
+    kind: Literal["client"]
+
+
+class DnsNode(NodeBase):
+    kind: Literal["dns"]
+    points_to: str | None = None
+    ttl_s: NonNegative = 30.0
+
+
+class LoadBalancerNode(NodeBase):
+    kind: Literal["load_balancer"]
+    algorithm: Algorithm = "round_robin"
+    health_check_ms: Annotated[float, Field(gt=0, le=600_000)] = 1_000.0
+    unhealthy_after: Annotated[int, Field(ge=1, le=100)] = 2
+    healthy_after: Annotated[int, Field(ge=1, le=100)] = 2
+    retries: Annotated[int, Field(ge=0, le=10)] = 0
+
+
+class WebServerNode(ServerBase):
+    kind: Literal["web_server"]
+    weight: Annotated[int, Field(ge=1, le=1000)] = 1
+
+
+class DbPrimaryNode(ServerBase):
+    kind: Literal["db_primary"]
+    service_ms: Annotated[float, Field(gt=0, le=600_000)] = 5.0
+    failover_ms: NonNegative | None = 3_000.0
+
+
+class DbReplicaNode(ServerBase):
+    kind: Literal["db_replica"]
+    service_ms: Annotated[float, Field(gt=0, le=600_000)] = 5.0
+    lag_ms: NonNegative = 100.0
+    replace_s: NonNegative | None = 10.0
+
+
+Node = Annotated[
+    Union[ClientNode, DnsNode, LoadBalancerNode, WebServerNode, DbPrimaryNode, DbReplicaNode],
+    Field(discriminator="kind"),
+]
+NODE_MODELS: dict[str, type[NodeBase]] = {
+    "client": ClientNode, "dns": DnsNode, "load_balancer": LoadBalancerNode,
+    "web_server": WebServerNode, "db_primary": DbPrimaryNode, "db_replica": DbReplicaNode,
+}
+
+
+class Link(Strict):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    src: str = Field(alias="from")
+    dst: str = Field(alias="to")
+    latency_ms: NonNegative = 5.0
+
+
+class Beat(Strict):
+    """One timeline entry: an action at a time, and/or a caption for the lesson's caption bar."""
+
+    at: Annotated[float, Field(ge=0, le=86_400)]
+    action: Action = "note"
+    node: str | None = None
+    rate: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    algorithm: Algorithm | None = None
+    until: Literal["down", "up", "promoted", "detected_down"] | None = None
+    caption: Text | None = None
+    highlight: list[str] = Field(default_factory=list)
+    theory: Literal["availability", "utilization", "replication"] | None = None
+
+
+class Scenario(Strict):
+    """A whole scenario file, validated; `path` is where it came from (for error messages)."""
+
+    meta: Meta
+    traffic: Traffic = Traffic()
+    nodes: Annotated[list[Node], Field(min_length=1)]
+    links: list[Link] = Field(default_factory=list)
+    timeline: list[Beat] = Field(default_factory=list)
+
+    def node(self, node_id: str) -> NodeBase:
+        """The node with this id (KeyError if none)."""
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)

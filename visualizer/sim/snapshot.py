@@ -1,0 +1,127 @@
+"""Read-only pictures of the model at one instant: all the renderer and the lessons ever see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Request phases in RequestDots.phase
+ON_LINK, QUEUED, IN_SERVICE, WAITING_DB = 0, 1, 2, 3
+# Request kinds in RequestDots.kind
+READ, WRITE = 0, 1
+# Columns of Snapshot.series: per whole simulated second, counts within that second
+SERIES_COLUMNS = ("t", "generated", "completed", "failed", "p50_ms", "p95_ms", "p99_ms", "stale_reads")
+
+
+@dataclass(frozen=True)
+class NodeView:
+    """One node as the audience should see it."""
+
+    id: str
+    kind: str                 # client | dns | load_balancer | web_server | db_primary | db_replica
+    ip: str                   # public address for the entry point, 10.0.0.x behind it
+    public: bool
+    status: str               # up | down | booting | catching_up | removed
+    detected_up: bool | None  # what the load balancer in front believes; None if none in front
+    promoted: bool            # a replica that became the primary
+    busy: int                 # workers busy now
+    workers: int
+    queue: int                # requests waiting
+    queue_limit: int
+    tier: str | None          # vertical-scaling tier of a server, else None
+    lag_ms: float | None      # replica's replication lag, else None
+    pending_writes: int       # writes the primary acked that this replica has not applied yet
+    arrivals: int
+    completed: int
+    dropped: int
+    extra: dict[str, str] = field(default_factory=dict)  # kind-specific facts: algorithm, points_to, ...
+
+
+@dataclass(frozen=True)
+class LinkView:
+    src: str
+    dst: str
+    latency_ms: float
+
+
+@dataclass(frozen=True)
+class RequestDots:
+    """Every request in flight as parallel arrays, so thousands can be drawn in one call.
+
+    A request on a link is `frac` of the way from node index `src` to `dst` (indices into
+    Snapshot.nodes). A request at a node (queued, in service, or waiting on the database) has
+    src == dst and frac == 0.
+    """
+
+    id: np.ndarray     # int64
+    src: np.ndarray    # int32
+    dst: np.ndarray    # int32
+    frac: np.ndarray   # float32, 0..1
+    kind: np.ndarray   # int8: READ or WRITE
+    phase: np.ndarray  # int8: ON_LINK, QUEUED, IN_SERVICE, WAITING_DB
+    forward: np.ndarray  # bool: True on the way in, False on the way back to the client
+
+    def __len__(self) -> int:
+        return int(self.id.shape[0])
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A request that finished recently: where, how, and (if failed) why."""
+
+    id: int
+    t: float
+    node: str          # where it ended: the client for a success, else the node that failed it
+    ok: bool
+    reason: str        # '' when ok; else timeout | queue_full | node_down | no_backend | dns | no_primary
+    kind: int          # READ or WRITE
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Live numbers for the metrics panel (windowed over the last `window_s` seconds)."""
+
+    window_s: float
+    throughput: float        # completed per second
+    error_rate: float        # failed / finished in the window (0..1)
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    availability: float      # completed / finished since start
+    stale_reads: int
+    lost_writes: int         # writes lost at promotion and not yet restored
+    cost_per_hour: float
+    generated: int
+    completed: int
+    failed: dict[str, int]   # reason -> count, since start
+    in_flight: int
+    rate: float              # current arrival rate (requests per second)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the event log."""
+
+    t: float
+    event: str   # fail, recover, detected_down, detected_up, promote, add_server, remove_server, ...
+    node: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    time: float
+    nodes: tuple[NodeView, ...]
+    links: tuple[LinkView, ...]
+    dots: RequestDots
+    recent: tuple[Outcome, ...]      # finished in the last second of simulated time
+    metrics: Metrics
+    events: tuple[Event, ...]        # the whole log so far
+    series: np.ndarray               # shape (n, len(SERIES_COLUMNS)), one row per simulated second
+
+    def index(self, node_id: str) -> int:
+        """Position of a node in `nodes` (ValueError if absent)."""
+        for i, n in enumerate(self.nodes):
+            if n.id == node_id:
+                return i
+        raise ValueError(node_id)
