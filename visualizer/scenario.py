@@ -10,7 +10,7 @@ from typing import Any, Iterable
 import networkx as nx
 from pydantic import ValidationError
 
-from visualizer.schema import NODE_MODELS, Beat, Scenario
+from visualizer.schema import NODE_MODELS, WAITABLE, Beat, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SERVER_KINDS = {"web_server", "db_primary", "db_replica"}
@@ -229,7 +229,7 @@ def _check_beat(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.DiGra
             _node_ref(path, f"{key}.highlight[{j}]", ref, ids)
     if beat.node is not None:
         _node_ref(path, f"{key}.node", beat.node, ids)
-    needs_node = beat.action in {"fail", "recover", "upgrade", "remove_server", "promote", "wait_for"}
+    needs_node = beat.action in {"fail", "recover", "upgrade", "remove_server", "promote"}
     if needs_node and beat.node is None:
         raise ScenarioError(path, f"{key}.node", f"action '{beat.action}' needs a node")
     if beat.action == "add_server" and beat.node is None and list(ids.values()).count("load_balancer") != 1:
@@ -245,7 +245,8 @@ def _check_beat(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.DiGra
         raise ScenarioError(path, f"{key}.rate", "set_rate needs a rate (requests per second)")
     if beat.action == "set_algorithm" and beat.algorithm is None:
         raise ScenarioError(path, f"{key}.algorithm", "set_algorithm needs an algorithm")
-    if beat.action == "wait_for" and beat.until is None:
-        raise ScenarioError(path, f"{key}.until", "wait_for needs until = down | up | promoted | detected_down")
+    if beat.wait and beat.action not in WAITABLE:
+        raise ScenarioError(path, f"{key}.wait", f"a student cannot be asked to '{beat.action}'; "
+                            f"wait works with {', '.join(WAITABLE)}")
     if beat.action == "recover_data" and "db_primary" not in ids.values():
         raise ScenarioError(path, f"{key}.action", "recover_data needs a db_primary in the design")

@@ -14,8 +14,10 @@ ServiceDist = Literal["exp", "const", "lognormal"]
 TierName = Literal["small", "medium", "large", "xlarge"]
 Action = Literal[
     "fail", "recover", "set_rate", "add_server", "remove_server", "upgrade", "promote",
-    "recover_data", "set_algorithm", "wait_for", "note",
+    "recover_data", "set_algorithm", "note",
 ]
+# What a student is asked to do on a waiting beat, and the model state that shows it was done
+WAITABLE = ("fail", "recover", "promote", "upgrade", "add_server", "remove_server", "recover_data")
 
 Positive = Annotated[float, Field(gt=0)]
 NonNegative = Annotated[float, Field(ge=0)]
@@ -42,6 +44,7 @@ class Meta(Strict):
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 1
     duration: Annotated[float, Field(gt=0, le=86_400)] = 60.0
     lesson: Annotated[int, Field(ge=1, le=99)] | None = None
+    speed: Annotated[float, Field(ge=0.01, le=100)] = 0.25
 
 
 class Traffic(Strict):
@@ -124,17 +127,23 @@ class Link(Strict):
 
 
 class Beat(Strict):
-    """One timeline entry: an action at a time, and/or a caption for the lesson's caption bar."""
+    """One timeline entry: an action at a time, and/or a caption for the lesson's caption bar.
+
+    `wait = true` turns the action into a task for the student: in the window the lesson waits until
+    the student has done it (e.g. clicked web1 to fail it); played on its own (headless, recording)
+    the action simply happens at `at`.
+    """
 
     at: Annotated[float, Field(ge=0, le=86_400)]
     action: Action = "note"
     node: str | None = None
     rate: Annotated[float, Field(ge=0, le=100_000)] | None = None
     algorithm: Algorithm | None = None
-    until: Literal["down", "up", "promoted", "detected_down"] | None = None
+    wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
     theory: Literal["availability", "utilization", "replication"] | None = None
+    speed: Annotated[float, Field(ge=0.01, le=100)] | None = None
 
 
 class Scenario(Strict):
