@@ -1,0 +1,178 @@
+"""The command line: parse flags, then open the window, run headless, check files or record."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import locale
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from visualizer.scenario import ScenarioError, bundled, load
+from visualizer.schema import Scenario
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+DEFAULT_SCENARIO = "single-server"
+
+
+class UsageError(Exception):
+    """A bad flag or flag value: one line, exit 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one line on stderr and exit 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _positive(kind: type, name: str, low: float, high: float):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            noun = "whole number" if kind is int else "number"
+            raise argparse.ArgumentTypeError(f"{name} must be a {noun}, got '{text}'") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{name} must be between {low:g} and {high:g}, got {text}")
+        return value
+    return parse
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1280x720' -> (1280, 720); both sides 16..7680 and even (video encoders need even sizes)."""
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"size must look like 1280x720, got '{text}'")
+    w, h = int(parts[0]), int(parts[1])
+    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
+        raise argparse.ArgumentTypeError(f"size must be even numbers within 16x16..7680x4320, got '{text}'")
+    return w, h
+
+
+def build_parser() -> Parser:
+    p = Parser(prog="main.py", description="System Design Visualizer: watch a web service scale "
+               "from one server to a load-balanced tier with replicated databases.")
+    p.add_argument("--scenario", metavar="NAME|FILE", help="bundled scenario name or a .toml file")
+    p.add_argument("--lesson", type=_positive(int, "--lesson", 1, 99), metavar="N",
+                   help="open lesson N directly")
+    p.add_argument("--list-scenarios", action="store_true", help="list bundled scenarios and exit")
+    p.add_argument("--check-scenario", metavar="FILE", help="validate a scenario file and exit")
+    p.add_argument("--headless", action="store_true", help="run without a window, write a JSON report")
+    p.add_argument("--duration", type=_positive(float, "--duration", 0.001, 86_400), metavar="S",
+                   help="simulated seconds (default: the scenario's)")
+    p.add_argument("--seed", type=_positive(int, "--seed", 0, 2**32 - 1), metavar="N")
+    p.add_argument("--rate", type=_positive(float, "--rate", 0, 100_000), metavar="R",
+                   help="requests per second (overrides the scenario)")
+    p.add_argument("--report", metavar="FILE|-", help="where --headless writes its JSON (default -)")
+    p.add_argument("--lang", choices=("ko", "en"), help="caption language (default: from the locale)")
+    p.add_argument("--fullscreen", action="store_true", help="projector mode: fullscreen, large text")
+    p.add_argument("--size", type=parse_size, metavar="WxH", help="window or video size")
+    p.add_argument("--record", metavar="OUT", help="render off screen to OUT.mp4 or OUT.gif")
+    p.add_argument("--fps", type=_positive(int, "--fps", 1, 120), default=30)
+    p.add_argument("--speed", type=_positive(float, "--speed", 0.01, 100), metavar="X",
+                   help="simulated seconds per real second")
+    p.add_argument("--force", action="store_true", help="let --record overwrite OUT")
+    return p
+
+
+def default_lang() -> str:
+    """Korean when the system locale is Korean, else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    code = (locale.getlocale()[0] or "").lower()
+    return "ko" if code.startswith("ko") else "en"
+
+
+def pick_scenario(args: argparse.Namespace) -> Scenario:
+    if args.lesson is not None:
+        lessons = {s.meta.lesson: s for _, s in bundled() if s.meta.lesson is not None}
+        if args.lesson not in lessons:
+            raise UsageError(f"--lesson: no lesson {args.lesson} (there are {', '.join(map(str, sorted(lessons)))})")
+        return lessons[args.lesson]
+    return load(args.scenario or DEFAULT_SCENARIO)
+
+
+def list_scenarios() -> int:
+    for name, sc in bundled():
+        print(f"{name}\t{sc.meta.title.en}")
+    return EXIT_OK
+
+
+def check_scenario(path: str) -> int:
+    sc = load(path)
+    kinds: dict[str, int] = {}
+    for n in sc.nodes:
+        kinds[n.kind] = kinds.get(n.kind, 0) + 1
+    parts = ", ".join(f"{v} {k}" for k, v in kinds.items())
+    print(f"{path}: ok: '{sc.meta.name}', {len(sc.nodes)} nodes ({parts}), {len(sc.links)} links, "
+          f"{len(sc.timeline)} timeline entries, {sc.meta.duration:g} s")
+    return EXIT_OK
+
+
+def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
+    from visualizer.sim.model import Simulation
+
+    target = args.report or "-"
+    if target != "-":
+        _check_writable(Path(target), "--report")
+    sim = Simulation(sc, seed=args.seed, rate=args.rate)
+    sim.run_until(args.duration or sc.meta.duration)
+    text = json.dumps(sim.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
+    else:
+        tmp = Path(target).with_name(Path(target).name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    return EXIT_OK
+
+
+def _check_writable(path: Path, flag: str) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"{flag} {path}: is a directory")
+    if not parent.is_dir():
+        raise UsageError(f"{flag} {path}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"{flag} {path}: folder {parent} is not writable")
+
+
+def run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.list_scenarios:
+        return list_scenarios()
+    if args.check_scenario:
+        return check_scenario(args.check_scenario)
+    if args.lesson is not None and args.scenario:
+        raise UsageError("--lesson and --scenario: pick one")
+    if args.headless and args.record:
+        raise UsageError("--headless and --record: pick one")
+    sc = pick_scenario(args)
+    lang = args.lang or default_lang()
+    if args.headless:
+        return run_headless(args, sc)
+    if args.record:
+        from visualizer.record import record_cli
+
+        return record_cli(args, sc, lang)
+    from visualizer.app import run_window
+
+    return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
+                      size=args.size, speed=args.speed, lesson_mode=args.lesson is not None or sc.meta.lesson is not None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: returns the exit status; bad input is one line on stderr and status 2."""
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except (ScenarioError, UsageError) as err:
+        print(f"main.py: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("main.py: interrupted", file=sys.stderr)
+        return 130
