@@ -1,0 +1,134 @@
+"""Every on-screen string of the window in English and Korean, looked up by key."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    # node kinds
+    "kind.client": {"en": "Users", "ko": "사용자"},
+    "kind.dns": {"en": "DNS", "ko": "DNS"},
+    "kind.load_balancer": {"en": "Load balancer", "ko": "로드밸런서"},
+    "kind.web_server": {"en": "Web server", "ko": "웹 서버"},
+    "kind.db_primary": {"en": "Primary DB", "ko": "주 데이터베이스"},
+    "kind.db_replica": {"en": "Replica DB", "ko": "부 데이터베이스"},
+    # what each kind is for (inspector card)
+    "about.client": {"en": "People using the site from browsers and phones.",
+                     "ko": "웹 브라우저나 앱으로 사이트를 쓰는 사람들입니다."},
+    "about.dns": {"en": "Turns the site's name into the public IP to connect to.",
+                  "ko": "도메인 이름을 접속할 공개 IP 주소로 바꿔 줍니다."},
+    "about.load_balancer": {"en": "Spreads requests over the web servers behind it; only it has a public IP.",
+                            "ko": "뒤에 있는 웹 서버들에 요청을 고르게 나눕니다. 공개 IP는 이것만 가집니다."},
+    "about.web_server": {"en": "Runs the application: takes a request, asks the database, answers.",
+                         "ko": "애플리케이션을 실행합니다. 요청을 받아 DB에 묻고 응답합니다."},
+    "about.db_primary": {"en": "The master copy of the data: every write goes here.",
+                         "ko": "데이터의 원본입니다. 모든 쓰기 연산은 여기로 갑니다."},
+    "about.db_replica": {"en": "A copy of the primary that serves reads; it may lag behind.",
+                         "ko": "주 DB의 사본으로 읽기를 처리합니다. 조금 늦게 따라갈 수 있습니다."},
+    # statuses and badges
+    "status.up": {"en": "up", "ko": "정상"},
+    "status.down": {"en": "DOWN", "ko": "다운"},
+    "status.booting": {"en": "BOOTING", "ko": "부팅 중"},
+    "status.catching_up": {"en": "CATCHING UP", "ko": "따라잡는 중"},
+    "status.removed": {"en": "REMOVED", "ko": "제거됨"},
+    "badge.undetected": {"en": "LB still thinks it's up", "ko": "LB는 아직 정상으로 앎"},
+    "badge.detected_down": {"en": "LB stopped sending", "ko": "LB가 제외함"},
+    "badge.promoted": {"en": "PROMOTED to primary", "ko": "주 DB로 승격됨"},
+    "badge.public": {"en": "public", "ko": "공개"},
+    "badge.private": {"en": "private", "ko": "사설"},
+    "lag": {"en": "lag {ms} ms", "ko": "지연 {ms} ms"},
+    "pending": {"en": "{n} writes behind", "ko": "쓰기 {n}건 밀림"},
+    "tier": {"en": "size: {tier}", "ko": "사양: {tier}"},
+    # inspector lines
+    "insp.state": {"en": "State", "ko": "상태"},
+    "insp.ip": {"en": "IP address", "ko": "IP 주소"},
+    "insp.workers": {"en": "Workers busy", "ko": "작업 중 워커"},
+    "insp.queue": {"en": "Waiting", "ko": "대기 중"},
+    "insp.counts": {"en": "Arrived / done / dropped", "ko": "도착 / 완료 / 버림"},
+    "insp.lb_view": {"en": "Load balancer sees", "ko": "로드밸런서 판단"},
+    "insp.seen_up": {"en": "healthy", "ko": "정상"},
+    "insp.seen_down": {"en": "unhealthy", "ko": "비정상"},
+    "insp.hint": {"en": "Click: fail / recover    Right-click: more",
+                  "ko": "클릭: 장애 / 복구    오른쪽 클릭: 더 보기"},
+    # request card
+    "req.title": {"en": "Request #{id}", "ko": "요청 #{id}"},
+    "req.read": {"en": "read", "ko": "읽기"},
+    "req.write": {"en": "write", "ko": "쓰기"},
+    "req.path": {"en": "Path", "ko": "경로"},
+    "req.gone": {"en": "This request has finished and left the system.", "ko": "이 요청은 이미 끝나서 사라졌습니다."},
+    # failure reasons
+    "reason.timeout": {"en": "timed out", "ko": "시간 초과"},
+    "reason.queue_full": {"en": "queue full", "ko": "대기열 가득"},
+    "reason.node_down": {"en": "server down", "ko": "서버 다운"},
+    "reason.no_backend": {"en": "no healthy server", "ko": "정상 서버 없음"},
+    "reason.dns": {"en": "DNS failed", "ko": "DNS 실패"},
+    "reason.no_primary": {"en": "no primary DB", "ko": "주 DB 없음"},
+    # metrics panel
+    "m.title": {"en": "Last minute", "ko": "최근 1분"},
+    "m.throughput": {"en": "Throughput", "ko": "처리량"},
+    "m.errors": {"en": "Error rate", "ko": "오류율"},
+    "m.latency": {"en": "Latency", "ko": "응답 시간"},
+    "m.availability": {"en": "Availability", "ko": "가용성"},
+    "m.stale": {"en": "Stale reads", "ko": "오래된 읽기"},
+    "m.lost": {"en": "Lost writes", "ko": "잃어버린 쓰기"},
+    "m.cost": {"en": "Cost / hour", "ko": "시간당 비용"},
+    "m.inflight": {"en": "In flight", "ko": "처리 중"},
+    "m.rate": {"en": "Arrival rate", "ko": "유입량"},
+    "unit.rps": {"en": "req/s", "ko": "건/초"},
+    # top bar and sliders
+    "paused": {"en": "PAUSED", "ko": "일시정지"},
+    "speed": {"en": "Speed", "ko": "속도"},
+    "rate": {"en": "Requests/s", "ko": "초당 요청"},
+    "help.hint": {"en": "H: help", "ko": "H: 도움말"},
+    "legend.read": {"en": "read", "ko": "읽기"},
+    "legend.write": {"en": "write", "ko": "쓰기"},
+    "legend.failed": {"en": "failed", "ko": "실패"},
+    "legend.done": {"en": "answered", "ko": "응답 완료"},
+    # context menu (command names)
+    "cmd.Fail": {"en": "Fail {node}", "ko": "{node} 장애 내기"},
+    "cmd.Recover": {"en": "Recover {node}", "ko": "{node} 복구"},
+    "cmd.Upgrade": {"en": "Upgrade {node} (bigger machine)", "ko": "{node} 사양 올리기"},
+    "cmd.AddServer": {"en": "Add a web server behind {lb}", "ko": "{lb} 뒤에 웹 서버 추가"},
+    "cmd.RemoveServer": {"en": "Remove {node}", "ko": "{node} 제거"},
+    "cmd.Promote": {"en": "Promote {node} to primary", "ko": "{node}를 주 DB로 승격"},
+    "cmd.RecoverData": {"en": "Run the data recovery step", "ko": "데이터 복구 실행"},
+    "cmd.SetAlgorithm": {"en": "Balance by: {algorithm}", "ko": "분산 방식: {algorithm}"},
+    "cmd.SetRate": {"en": "Set rate to {rate:g}/s", "ko": "유입량 {rate:g}/초로"},
+    "menu.none": {"en": "Nothing to do here", "ko": "할 수 있는 작업 없음"},
+    # toasts
+    "toast.lang": {"en": "Language: English", "ko": "언어: 한국어"},
+    "toast.restart": {"en": "Restarted with the same seed", "ko": "같은 시드로 다시 시작"},
+    "toast.rejected": {"en": "Not possible: {why}", "ko": "할 수 없음: {why}"},
+    "toast.speed": {"en": "Speed ×{x}", "ko": "속도 ×{x}"},
+    "toast.projector": {"en": "Projector mode", "ko": "프로젝터 모드"},
+    # help overlay
+    "help.title": {"en": "Keys and mouse", "ko": "키와 마우스"},
+    "help.close": {"en": "Esc or H closes this", "ko": "Esc나 H로 닫기"},
+    "key.pause": {"en": "Pause / resume", "ko": "일시정지 / 계속"},
+    "key.step": {"en": "One step while paused", "ko": "멈춘 상태에서 한 단계"},
+    "key.faster": {"en": "Faster simulation", "ko": "시뮬레이션 빠르게"},
+    "key.slower": {"en": "Slower simulation", "ko": "시뮬레이션 느리게"},
+    "key.restart": {"en": "Restart with the same seed", "ko": "같은 시드로 다시 시작"},
+    "key.lang": {"en": "Korean / English", "ko": "한국어 / 영어"},
+    "key.fullscreen": {"en": "Fullscreen projector mode", "ko": "전체 화면 프로젝터 모드"},
+    "key.help": {"en": "This help", "ko": "이 도움말"},
+    "key.close": {"en": "Close menus and cards", "ko": "메뉴와 카드 닫기"},
+    "key.quit": {"en": "Quit", "ko": "끝내기"},
+    "mouse.left": {"en": "Left-click a server: fail it; again: recover", "ko": "서버 왼쪽 클릭: 장애, 다시 클릭: 복구"},
+    "mouse.right": {"en": "Right-click a node: its actions", "ko": "노드 오른쪽 클릭: 가능한 작업"},
+    "mouse.hover": {"en": "Hover a node: what it is and its numbers", "ko": "노드 위에 올리기: 설명과 수치"},
+    "mouse.dot": {"en": "Click a moving dot: that request's path", "ko": "움직이는 점 클릭: 그 요청의 경로"},
+    "mouse.slider": {"en": "Drag the sliders: speed and request rate", "ko": "슬라이더 끌기: 속도와 요청량"},
+}
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The text for `key` in `lang` ('en' or 'ko'), formatted with `fmt`; the key itself if unknown."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["en"]
+    return text.format(**fmt) if fmt else text
+
+
+def other(lang: str) -> str:
+    """The other language: 'ko' <-> 'en'."""
+    return "en" if lang == "ko" else "ko"
