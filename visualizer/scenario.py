@@ -55,7 +55,13 @@ def resolve(name_or_path: str) -> Path:
 def load(name_or_path: str | Path) -> Scenario:
     """Read and validate one scenario; raises ScenarioError. Nothing in the file is executed."""
     path = resolve(str(name_or_path))
-    data = _read_toml(path)
+    return validate(_read_toml(path), path)
+
+
+def validate(data: dict[str, Any], path: str | Path = "<scenario>") -> Scenario:
+    """Validate parsed TOML data; raises ScenarioError naming `path`, the key and the problem."""
+    if not isinstance(data, dict):
+        raise ScenarioError(path, "", "a scenario is a TOML table")
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,202 @@
+"""Scenario files: every bundled one validates, every kind of bad input is one clean error line."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from visualizer.scenario import SCENARIO_DIR, ScenarioError, bundled, load, validate
+
+BASE = """
+[meta]
+name = "t"
+title = { en = "T", ko = "티" }
+duration = 30
+
+[[nodes]]
+id = "users"
+kind = "client"
+
+[[nodes]]
+id = "lb"
+kind = "load_balancer"
+
+[[nodes]]
+id = "web1"
+kind = "web_server"
+
+[[nodes]]
+id = "db1"
+kind = "db_primary"
+
+[[nodes]]
+id = "db2"
+kind = "db_replica"
+
+[[links]]
+from = "users"
+to = "lb"
+
+[[links]]
+from = "lb"
+to = "web1"
+
+[[links]]
+from = "web1"
+to = "db1"
+
+[[links]]
+from = "web1"
+to = "db2"
+"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def error_of(tmp_path: Path, text: str | bytes) -> ScenarioError:
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as info:
+        load(path)
+    assert str(path) in str(info.value), "the message names the file"
+    assert "\n" not in str(info.value), "the message is one line"
+    return info.value
+
+
+def test_base_scenario_is_valid(tmp_path: Path) -> None:
+    sc = load(write(tmp_path, BASE))
+    assert [n.id for n in sc.nodes] == ["users", "lb", "web1", "db1", "db2"]
+
+
+def test_at_least_five_bundled_lessons_one_per_stage() -> None:
+    lessons = [sc for _, sc in bundled() if sc.meta.lesson is not None]
+    assert [sc.meta.lesson for sc in lessons] == [1, 2, 3, 4, 5]
+    assert {sc.meta.name for sc in lessons} == {
+        "single-server", "vertical-scaling", "load-balancer", "replication", "combined"}
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIO_DIR.glob("*.toml")), ids=lambda p: p.stem)
+def test_bundled_file_is_valid_and_bilingual(path: Path) -> None:
+    sc = load(path)
+    assert sc.meta.name == path.stem
+    for beat in sc.timeline:
+        if beat.caption is not None:
+            assert beat.caption.en.strip() and beat.caption.ko.strip()
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in beat.caption.ko), "ko caption is Korean"
+
+
+@pytest.mark.parametrize("edit, key, problem", [
+    (("id = \"web1\"\nkind = \"web_server\"", "id = \"web1\"\nkind = \"web_server\"\nlag_ms = 3"),
+     "nodes[web1].lag_ms", "unknown key for a web_server"),
+    (("kind = \"web_server\"", "kind = \"webserver\""), "nodes[web1].kind", "did you mean 'web_server'"),
+    (("duration = 30", "duraton = 30"), "meta.duraton", "did you mean 'duration'"),
+    (("duration = 30", "duration = \"long\""), "meta.duration", "number"),
+    (("duration = 30", "duration = -5"), "meta.duration", "greater than 0"),
+    (("to = \"web1\"\n", "to = \"web9\"\n"), "links[1].to", "unknown node id 'web9'"),
+    (("id = \"db2\"", "id = \"web1\""), "nodes[4].id", "duplicate node id 'web1'"),
+    (("kind = \"db_replica\"", "kind = \"db_primary\""), "nodes", "two primaries"),
+    (("kind = \"db_primary\"", "kind = \"web_server\""), "nodes", "db_replica with no db_primary"),
+    (("from = \"users\"\nto = \"lb\"", "from = \"lb\"\nto = \"users\""), "nodes[users]", "no path"),
+])
+def test_bad_scenarios_name_the_key_and_the_problem(tmp_path: Path, edit, key, problem) -> None:
+    old, new = edit
+    assert old in BASE
+    err = error_of(tmp_path, BASE.replace(old, new, 1))
+    assert err.key == key
+    assert problem in err.problem
+
+
+def test_client_linked_straight_to_a_private_server_is_refused(tmp_path: Path) -> None:
+    err = error_of(tmp_path, BASE + '\n[[links]]\nfrom = "users"\nto = "web1"\n')
+    assert "private IP" in err.problem and "web1" in err.key
+
+
+@pytest.mark.parametrize("beat, key, problem", [
+    ('at = 1\naction = "promote"\nnode = "web1"', "timeline[0].action", "makes no sense for web1"),
+    ('at = 1\naction = "fail"', "timeline[0].node", "needs a node"),
+    ('at = 1\naction = "fail"\nnode = "wbe1"', "timeline[0].node", "did you mean 'web1'"),
+    ('at = 99\naction = "fail"\nnode = "web1"', "timeline[0].at", "after meta.duration"),
+    ('at = 1\naction = "set_rate"', "timeline[0].rate", "needs a rate"),
+    ('at = 1\naction = "explode"', "timeline[0].action", "input should be"),
+    ('at = 1\naction = "note"\nwait = true', "timeline[0].wait", "cannot be asked"),
+    ('at = 1\nhighlight = ["web1->db9"]', "timeline[0].highlight[0]", "no link"),
+])
+def test_timeline_actions_that_make_no_sense(tmp_path: Path, beat: str, key: str, problem: str) -> None:
+    err = error_of(tmp_path, BASE + "\n[[timeline]]\n" + beat + "\n")
+    assert err.key == key
+    assert problem in err.problem
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"", "empty"),
+    (b"   \n\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "UTF-8"),
+    (b"[meta\nname = 1", "TOML syntax"),
+    (b"title = 3", "meta"),
+])
+def test_broken_files(tmp_path: Path, content: bytes, problem: str) -> None:
+    err = error_of(tmp_path, content)
+    assert problem in str(err)
+
+
+def test_missing_file_and_unknown_bundled_name(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file"):
+        load(tmp_path / "absent.toml")
+    with pytest.raises(ScenarioError, match="did you mean 'combined'"):
+        load("combnied")
+
+
+def _mutations() -> st.SearchStrategy:
+    values = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=True), st.text(max_size=8),
+                       st.booleans(), st.none(), st.lists(st.integers(), max_size=2),
+                       st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+    return st.lists(st.tuples(st.sampled_from(["set", "delete", "rename"]),
+                              st.lists(st.integers(0, 40), min_size=1, max_size=4), values),
+                    min_size=1, max_size=4)
+
+
+def _mutate(data: object, op: str, path: list[int], value: object) -> None:
+    """Apply one random edit somewhere inside nested dicts and lists."""
+    node = data
+    for step in path[:-1]:
+        children = list(node.values()) if isinstance(node, dict) else node if isinstance(node, list) else []
+        containers = [c for c in children if isinstance(c, (dict, list))]
+        if not containers:
+            break
+        node = containers[step % len(containers)]
+    if isinstance(node, dict) and node:
+        key = sorted(node)[path[-1] % len(node)]
+        if op == "delete":
+            del node[key]
+        elif op == "rename":
+            node[key + "x"] = node.pop(key)
+        else:
+            node[key] = value
+    elif isinstance(node, list) and node:
+        if op == "delete":
+            node.pop(path[-1] % len(node))
+        else:
+            node[path[-1] % len(node)] = value
+
+
+BUNDLED_DATA = [tomllib.loads(p.read_text()) for p in sorted(SCENARIO_DIR.glob("*.toml"))]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(BUNDLED_DATA) - 1), _mutations())
+def test_random_mutations_only_ever_raise_the_clean_error(which: int, edits) -> None:
+    data = copy.deepcopy(BUNDLED_DATA[which])
+    for op, path, value in edits:
+        _mutate(data, op, path, value)
+    try:
+        validate(data, "mutated.toml")
+    except ScenarioError as err:
+        assert str(err).startswith("mutated.toml: ") and "\n" not in str(err)
