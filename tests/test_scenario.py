@@ -200,3 +200,15 @@ def test_random_mutations_only_ever_raise_the_clean_error(which: int, edits) -> 
         validate(data, "mutated.toml")
     except ScenarioError as err:
         assert str(err).startswith("mutated.toml: ") and "\n" not in str(err)
+
+
+def test_every_schema_key_is_documented_with_its_default() -> None:
+    from visualizer import schema
+
+    doc = (SCENARIO_DIR.parent / "docs" / "scenarios.md").read_text()
+    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.NODE_MODELS.values()]
+    for model in models:
+        for name, field in model.model_fields.items():
+            if name in ("kind", "id"):
+                continue
+            assert f"`{field.alias or name}`" in doc, f"{model.__name__}.{name} is not in docs/scenarios.md"
