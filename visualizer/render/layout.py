@@ -10,7 +10,7 @@ import pygame
 
 TIER = {"client": 0, "dns": 1, "load_balancer": 2, "web_server": 3, "db_primary": 4, "db_replica": 4}
 KIND_ORDER = {"db_primary": 0, "db_replica": 1}
-CARD_W, CARD_H = 136, 82          # at scale 1 (1280x720)
+CARD_W, CARD_H = 164, 90          # at scale 1 (1280x720)
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,8 @@ class Layout:
 
     def rect(self, i: int) -> pygame.Rect:
         """The card of node i."""
-        cx, cy = self.centers[i]
-        hw, hh = self.half[i]
+        cx, cy = self.centers[i].tolist()
+        hw, hh = self.half[i].tolist()
         return pygame.Rect(round(cx - hw), round(cy - hh), round(2 * hw), round(2 * hh))
 
     def node_at(self, pos: tuple[int, int]) -> int | None:

@@ -1,0 +1,213 @@
+"""Node cards (icon, name, IP, load slots), their status marks, and finished-request animations."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import pygame
+
+from visualizer.i18n import t
+from visualizer.render.dots import DONE, FAILED, DotSprites
+from visualizer.render.fonts import text
+from visualizer.render.layout import Layout
+from visualizer.render.style import Color, Palette, node_style
+from visualizer.sim.snapshot import NodeView, Snapshot
+
+ICON_DIR = Path(__file__).resolve().parents[2] / "assets" / "icons"
+FALL_S, FLASH_S = 1.0, 0.35
+MAX_OUTCOMES = 1500
+
+
+@lru_cache(maxsize=128)
+def icon(kind: str, px: int, color: Color) -> pygame.Surface:
+    """The kind's icon at `px` pixels, tinted; a plain disc if the PNG is missing."""
+    path = ICON_DIR / f"{kind}.png"
+    surf = pygame.Surface((px, px), pygame.SRCALPHA)
+    if path.exists():
+        base = pygame.image.load(str(path))
+        surf = pygame.transform.smoothscale(base, (px, px))
+        surf.fill((*color, 255), special_flags=pygame.BLEND_RGBA_MULT)
+    else:
+        pygame.draw.circle(surf, color, (px // 2, px // 2), px // 2)
+    return surf
+
+
+def _third_line(n: NodeView, lang: str, snap: Snapshot) -> str:
+    if n.kind == "db_replica" and n.lag_ms is not None:
+        line = t("lag", lang, ms=f"{n.lag_ms:.0f}")
+        return line + (f" · {t('pending', lang, n=n.pending_writes)}" if n.pending_writes else "")
+    if n.kind == "load_balancer":
+        return n.extra.get("algorithm", "").replace("_", " ")
+    if n.kind == "dns":
+        target = n.extra.get("points_to", "")
+        return f"→ {target}" if target else ""
+    if n.kind == "client":
+        return f"{snap.metrics.rate:g} {t('unit.rps', lang)}"
+    if n.tier:
+        return t("tier", lang, tier=n.tier)
+    return ""
+
+
+def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
+               hover: str | None, selected: str | None, highlight: tuple[str, ...]) -> None:
+    """Every node's card: body, icon, name, address, one line of facts, worker slots."""
+    s = lay.scale * lay.card_scale
+    radius = round(10 * s)
+    lit = set(highlight)
+    pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
+    for i, n in enumerate(snap.nodes):
+        if i >= len(lay.ids):
+            break
+        st = node_style(n, pal)
+        r = lay.rect(i)
+        if n.id in lit:
+            glow = r.inflate(round((14 + 6 * pulse) * s), round((14 + 6 * pulse) * s))
+            pygame.draw.rect(surface, pal.highlight, glow, max(3, round(4 * s)), border_radius=radius + 6)
+        pygame.draw.rect(surface, st.fill, r, border_radius=radius)
+        edge = pal.highlight if n.id in (hover, selected) else st.edge
+        pygame.draw.rect(surface, edge, r, st.edge_width + (1 if n.id == hover else 0), border_radius=radius)
+        pad = round(8 * s)
+        ipx = round(30 * s)
+        surface.blit(icon(n.kind, ipx, st.icon), (r.left + pad, r.top + pad))
+        tx = r.left + pad + ipx + round(7 * s)
+        name = text(n.id, round(17 * s), st.text, True)
+        surface.blit(name, (tx, r.top + pad - round(2 * s)))
+        ip_color = pal.ok if n.public else pal.text_dim
+        scope = t("badge.public" if n.public else "badge.private", lang)
+        ip = text(f"{n.ip} · {scope}", round(11 * s), ip_color)
+        surface.blit(ip, (tx, r.top + pad + round(19 * s)))
+        line = _third_line(n, lang, snap)
+        if line:
+            surface.blit(text(line, round(12 * s), pal.text_dim), (r.left + pad, r.top + pad + ipx + round(5 * s)))
+        if n.workers > 0:
+            _slots(surface, n, r, lay, pal, s)
+
+
+def _slots(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lay: Layout, pal: Palette, s: float) -> None:
+    """The load bar: one cell per worker (busy ones hold a dot), then how full the queue is."""
+    cell = 2 * lay.dot_r + 2
+    pad = 6 * s
+    per_row = max(1, int((r.width - 4) // cell))
+    rows = 1 if n.workers <= per_row else 2
+    shown = min(n.workers, per_row * rows)
+    left = r.left + pad
+    bottom = r.bottom - pad
+    for k in range(shown):
+        row, col = divmod(k, per_row)
+        cx = left + lay.dot_r + col * cell
+        cy = bottom - lay.dot_r - row * cell
+        if cx + lay.dot_r > r.right - 2:
+            break
+        pygame.draw.circle(surface, pal.bar_bg, (cx, cy), lay.dot_r + 1)
+    if n.queue_limit > 0 and n.queue > 0:
+        frac = min(1.0, n.queue / n.queue_limit)
+        bar = pygame.Rect(r.left + radius_px(s), r.top - round(3 * s), round((r.width - 2 * radius_px(s)) * frac),
+                          max(2, round(3 * s)))
+        pygame.draw.rect(surface, pal.failed if frac >= 0.999 else pal.queue, bar)
+
+
+def radius_px(s: float) -> int:
+    return round(10 * s)
+
+
+def draw_marks(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette) -> None:
+    """On top of the dots: crosses and stamps (DOWN, BOOTING), badges, and '+N' for long queues."""
+    s = lay.scale * lay.card_scale
+    for i, n in enumerate(snap.nodes):
+        if i >= len(lay.ids):
+            break
+        st = node_style(n, pal)
+        r = lay.rect(i)
+        if st.crossed:
+            w = max(3, round(4 * s))
+            pygame.draw.line(surface, st.edge, r.topleft, r.bottomright, w)
+            pygame.draw.line(surface, st.edge, r.bottomleft, r.topright, w)
+        if st.stamp:
+            _pill(surface, t(st.stamp, lang), r.center, round(20 * s), st.stamp_color or pal.failed, pal, True)
+        if st.badge:
+            _pill(surface, t(st.badge, lang), (r.centerx, r.bottom + round(14 * s)), round(13 * s),
+                  st.badge_color or pal.text, pal, False)
+        per_row = max(1, int((r.width - 4) // (2 * lay.dot_r + 2)))
+        hidden = n.queue - per_row * 3
+        if hidden > 0:
+            more = text(f"+{hidden}", round(13 * s), pal.queue, True)
+            surface.blit(more, more.get_rect(bottomleft=(r.right + 4 * s, r.top - 2 * s)))
+
+
+def _pill(surface: pygame.Surface, label: str, center: tuple[float, float], px: int, color: Color,
+          pal: Palette, solid: bool) -> None:
+    """A rounded label: solid (white text on colour) for stamps, outlined for badges."""
+    surf = text(label, px, pal.text if solid else color, True)
+    box = surf.get_rect(center=(round(center[0]), round(center[1]))).inflate(px * 0.8, px * 0.35)
+    pygame.draw.rect(surface, color if solid else pal.background, box, border_radius=box.height // 2)
+    if not solid:
+        pygame.draw.rect(surface, color, box, max(1, px // 8), border_radius=box.height // 2)
+    surface.blit(surf, surf.get_rect(center=box.center))
+
+
+def _jitter(req_id: int) -> float:
+    """A stable pseudo-random number in [-1, 1) from a request id (no RNG state involved)."""
+    return ((req_id * 2654435761) % 4096) / 2048.0 - 1.0
+
+
+def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
+                  spr: DotSprites) -> int:
+    """Answered requests fly into the users' card; failed ones drop from where they failed, with why."""
+    recent = snap.recent[-MAX_OUTCOMES:]
+    if not recent or not len(lay.ids):
+        return 0
+    now = snap.time
+    ok_pts: list[tuple[int, int]] = []
+    bad_pts: list[tuple[int, int]] = []
+    reasons: dict[tuple[int, str], tuple[int, float]] = {}
+    g = 260.0 * lay.scale
+    for o in recent:
+        age = now - o.t
+        if age < 0 or age > FALL_S:
+            continue
+        i = lay.index(o.node)
+        if i is None:
+            continue
+        cx, cy = lay.centers[i].tolist()
+        hw, hh = lay.half[i].tolist()
+        j = _jitter(o.id)
+        if o.ok:
+            if age <= FLASH_S:
+                ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - age / FLASH_S)), round(cy + hh * 0.7 * j)))
+        else:
+            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * age * age + 30 * lay.scale * age)))
+            count, newest = reasons.get((i, o.reason), (0, -1.0))
+            reasons[(i, o.reason)] = (count + 1, max(newest, o.t))
+    off = spr.offset
+    if ok_pts:
+        surface.fblits([(spr.surfaces[DONE], (x - off, y - off)) for x, y in ok_pts])
+        for i, n in enumerate(snap.nodes):
+            if n.kind == "client" and i < len(lay.ids):
+                r = lay.rect(i).inflate(round(8 * lay.scale), round(8 * lay.scale))
+                pygame.draw.rect(surface, pal.ok, r, max(2, round(3 * lay.scale)), border_radius=round(12 * lay.scale))
+    if bad_pts:
+        surface.fblits([(spr.surfaces[FAILED], (x - off, y - off)) for x, y in bad_pts])
+    _reason_labels(surface, reasons, now, lang, lay, pal)
+    return len(ok_pts) + len(bad_pts)
+
+
+def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple[int, float]], now: float,
+                   lang: str, lay: Layout, pal: Palette) -> None:
+    s = lay.scale
+    stack: dict[int, int] = {}
+    for (i, reason), (count, newest) in sorted(reasons.items()):
+        k = stack.get(i, 0)
+        stack[i] = k + 1
+        r = lay.rect(i)
+        label = f"{t('reason.' + reason, lang)} ×{count}" if reason else f"×{count}"
+        surf = text(label, round(14 * s), pal.failed, True).copy()
+        surf.set_alpha(int(255 * max(0.25, 1.0 - (now - newest) / FALL_S)))
+        surface.blit(surf, (r.right + 6 * s, r.centery + 6 * s + k * 18 * s))
+
+
+def hidden_queue(n: NodeView, lay: Layout, i: int) -> int:
+    """How many queued requests at node i do not fit above its card."""
+    per_row = max(1, int((lay.half[i, 0] * 2 - 4) // (2 * lay.dot_r + 2)))
+    return max(0, n.queue - per_row * 3)

@@ -1,0 +1,198 @@
+"""draw_frame: the whole picture as a pure function of a Snapshot and a ViewState (window and recorder)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+import pygame
+
+from visualizer.i18n import t
+from visualizer.render import charts, dots as dotmod, nodes as nodemod
+from visualizer.render.fonts import text, ui_scale, wrap
+from visualizer.render.layout import Layout, compute_layout
+from visualizer.render.style import Palette, palette
+from visualizer.sim.snapshot import Snapshot
+
+CAPTION_PX = 26
+
+
+@dataclass
+class ViewState:
+    """What the viewer chose, as opposed to what the model is: language, mode, pointer, overlays."""
+
+    lang: str = "en"
+    projector: bool = False
+    title: str = ""
+    speed: float = 1.0
+    paused: bool = False
+    hover: str | None = None
+    selected: str | None = None
+    selected_request: int | None = None
+    highlight: tuple[str, ...] = ()          # node ids, or "src->dst" links, to point at
+    caption: str | None = None               # the lesson's caption in the current language
+    progress: tuple[int, int] | None = None  # beat k of n
+    show_metrics: bool = True
+    status_note: str = ""                    # short text at the right of the top bar (e.g. "REC")
+
+
+class Overlay(Protocol):
+    """Something drawn on top of the frame by later features (lesson highlights, scrubber, REC dot)."""
+
+    def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None: ...
+
+
+@dataclass
+class FrameStats:
+    """What the last draw_frame drew (for tests and the benchmark)."""
+
+    dots: int = 0
+    outcomes: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+LAST = FrameStats()
+
+
+def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -> Layout:
+    """The layout draw_frame uses for this snapshot and view (also used for hit-testing clicks)."""
+    scale = ui_scale(surface_size, view.projector)
+    lines = 0
+    if view.caption:
+        side_w = surface_size[0] * 0.27 if view.show_metrics else 0
+        px = round(CAPTION_PX * scale)
+        lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 120 * scale), bold=True)))
+    key = tuple((n.id, n.kind) for n in snap.nodes)
+    return compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics)
+
+
+def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
+               overlays: Sequence[Overlay] = ()) -> Layout:
+    """Draw everything for `snap` as seen through `view` onto `surface`; returns the layout used.
+
+    Deterministic: animations depend on snap.time only, never on the wall clock.
+    """
+    pal = palette(view.projector)
+    lay = layout_for(surface.get_size(), snap, view)
+    surface.fill(pal.background)
+    _links(surface, snap, view, lay, pal)
+    nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected, view.highlight)
+    spr = dotmod.sprites(lay.dot_r, pal)
+    pos, shown, sprite = dotmod.dot_positions(snap.dots, lay)
+    LAST.dots = dotmod.blit_dots(surface, pos, shown, sprite, spr)
+    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr)
+    nodemod.draw_marks(surface, snap, view.lang, lay, pal)
+    if view.selected_request is not None:
+        _ring_request(surface, snap, view.selected_request, pos, lay, pal)
+    _top_bar(surface, snap, view, lay, pal)
+    if view.show_metrics:
+        charts.draw_panel(surface, lay.side, snap, view.lang, lay.scale, pal)
+    if lay.caption is not None and view.caption:
+        _caption(surface, view, lay, pal)
+    _toolbar(surface, view, lay, pal)
+    for overlay in overlays:
+        overlay.draw(surface, snap, view, lay)
+    return lay
+
+
+def _links(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout, pal: Palette) -> None:
+    width = max(2, round(2.5 * lay.scale * pal.line_scale * lay.card_scale))
+    lit = {h.replace(" ", "") for h in view.highlight if "->" in h}
+    down = {n.id for n in snap.nodes if n.status in ("down", "removed")}
+    for link in snap.links:
+        a, b = lay.index(link.src), lay.index(link.dst)
+        if a is None or b is None:
+            continue
+        p0, p1 = lay.centers[a].tolist(), lay.centers[b].tolist()
+        color = pal.link_dim if (link.src in down or link.dst in down) else pal.link
+        if f"{link.src}->{link.dst}" in lit:
+            pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
+            pygame.draw.line(surface, pal.highlight, p0, p1, width * 2 + round(2 * pulse))
+        pygame.draw.line(surface, color, p0, p1, width)
+
+
+def _ring_request(surface: pygame.Surface, snap: Snapshot, req: int, pos, lay: Layout, pal: Palette) -> None:
+    import numpy as np
+
+    hit = np.nonzero(snap.dots.id == req)[0]
+    if len(hit):
+        x, y = pos[int(hit[0])].tolist()
+        pygame.draw.circle(surface, pal.highlight, (round(x), round(y)), lay.dot_r * 3, max(2, round(lay.scale * 2)))
+
+
+def _top_bar(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout, pal: Palette) -> None:
+    s = lay.scale
+    r = lay.top
+    pygame.draw.rect(surface, pal.panel, r)
+    pygame.draw.line(surface, pal.panel_edge, r.bottomleft, r.bottomright, max(1, round(s)))
+    title = text(view.title or "System Design Visualizer", round(20 * s), pal.text, True)
+    surface.blit(title, title.get_rect(midleft=(r.left + 16 * s, r.centery)))
+    clock = text(f"t = {snap.time:.3f} s", round(17 * s), pal.text, False)
+    speed = text(f"×{_fmt_speed(view.speed)}", round(17 * s), pal.text_dim, True)
+    x = r.right - 16 * s
+    hint = text(t("help.hint", view.lang), round(15 * s), pal.text_dim)
+    for surf in (hint, speed, clock):
+        rect = surf.get_rect(midright=(x, r.centery))
+        surface.blit(surf, rect)
+        x = rect.left - 22 * s
+    if view.paused:
+        p = text(t("paused", view.lang), round(17 * s), pal.background, True)
+        box = p.get_rect(midright=(x, r.centery)).inflate(16 * s, 6 * s)
+        pygame.draw.rect(surface, pal.undetected, box, border_radius=round(6 * s))
+        surface.blit(p, p.get_rect(center=box.center))
+        x = box.left - 16 * s
+    if view.status_note:
+        n = text(view.status_note, round(17 * s), pal.failed, True)
+        surface.blit(n, n.get_rect(midright=(x, r.centery)))
+
+
+def _fmt_speed(x: float) -> str:
+    return f"{x:.2f}" if x < 0.1 else f"{x:.2g}" if x < 10 else f"{x:.0f}"
+
+
+def _caption(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette) -> None:
+    s = lay.scale
+    r = lay.caption
+    assert r is not None and view.caption
+    box = r.inflate(-24 * s, -10 * s)
+    pygame.draw.rect(surface, pal.panel, box, border_radius=round(10 * s))
+    pygame.draw.rect(surface, pal.highlight, box, max(2, round(2 * s)), border_radius=round(10 * s))
+    px = round(CAPTION_PX * s)
+    margin = 20 * s
+    right = box.right - margin
+    if view.progress is not None:
+        k, n = view.progress
+        prog = text(f"{k}/{n}", round(18 * s), pal.text_dim, True)
+        pr = prog.get_rect(topright=(right, box.top + 8 * s))
+        surface.blit(prog, pr)
+        right = pr.left - 10 * s
+    lines = wrap(view.caption, px, int(right - box.left - margin), bold=True)[:3]
+    y = box.top + (box.height - len(lines) * px * 1.3) / 2
+    for line in lines:
+        surface.blit(text(line, px, pal.text, True), (box.left + margin, y))
+        y += px * 1.3
+
+
+def _toolbar(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette) -> None:
+    """The strip under the picture: the legend (the sliders are ui widgets drawn on top of it)."""
+    s = lay.scale
+    r = lay.toolbar
+    pygame.draw.rect(surface, pal.panel, r)
+    pygame.draw.line(surface, pal.panel_edge, r.topleft, r.topright, max(1, round(s)))
+    spr = dotmod.sprites(max(3, round(5 * s)), pal)
+    x = r.right - 16 * s
+    items = (("legend.failed", dotmod.FAILED), ("legend.done", dotmod.DONE),
+             ("legend.write", dotmod.WRITE_FWD), ("legend.read", dotmod.READ_FWD))
+    for key, k in items:
+        label = text(t(key, view.lang), round(15 * s), pal.text_dim)
+        lr = label.get_rect(midright=(x, r.centery))
+        surface.blit(label, lr)
+        dot = spr.surfaces[k]
+        surface.blit(dot, dot.get_rect(midright=(lr.left - 6 * s, r.centery)))
+        x = lr.left - 6 * s - dot.get_width() - 18 * s
+
+
+def legend_left(lay: Layout) -> int:
+    """Where the legend starts, so sliders can be placed to its left."""
+    return round(lay.toolbar.right - 430 * lay.scale)
