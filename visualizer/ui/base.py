@@ -1,0 +1,54 @@
+"""What every widget shares: the Widget protocol and the context (language, scale, palette) it reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pygame
+
+from visualizer.render.layout import Layout
+from visualizer.render.style import DARK, Palette
+from visualizer.sim.snapshot import Snapshot
+
+
+class Widget(Protocol):
+    """pygame_gui's split: events in (True = consumed, stop passing it on), time forward, then draw."""
+
+    def process_events(self, event: pygame.event.Event) -> bool: ...
+
+    def update(self, dt: float) -> None: ...
+
+    def draw(self, surface: pygame.Surface) -> None: ...
+
+
+@dataclass
+class UIContext:
+    """Read-only facts the app refreshes each frame before widgets update and draw."""
+
+    lang: str = "en"
+    scale: float = 1.0
+    pal: Palette = DARK
+    snap: Snapshot | None = None
+    layout: Layout | None = None
+    size: tuple[int, int] = (1280, 720)
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def panel(surface: pygame.Surface, rect: pygame.Rect, pal: Palette, scale: float, edge: tuple[int, int, int] | None = None) -> None:
+    """A rounded panel with a border and a soft shadow, the look of every card and menu."""
+    radius = round(10 * scale)
+    shadow = rect.move(round(4 * scale), round(5 * scale))
+    pygame.draw.rect(surface, (0, 0, 0), shadow, border_radius=radius)
+    pygame.draw.rect(surface, pal.panel, rect, border_radius=radius)
+    pygame.draw.rect(surface, edge or pal.panel_edge, rect, max(1, round(2 * scale)), border_radius=radius)
+
+
+def clamp_rect(rect: pygame.Rect, size: tuple[int, int]) -> pygame.Rect:
+    """Move `rect` so it stays inside a window of `size` (as far as it fits)."""
+    r = rect.copy()
+    r.right = min(r.right, size[0] - 4)
+    r.bottom = min(r.bottom, size[1] - 4)
+    r.left = max(r.left, 4)
+    r.top = max(r.top, 4)
+    return r

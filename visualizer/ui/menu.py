@@ -1,0 +1,97 @@
+"""The right-click menu: the commands that fit one node, picked with the mouse."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pygame
+
+from visualizer.i18n import t
+from visualizer.render.fonts import text
+from visualizer.ui.base import UIContext, clamp_rect, panel
+
+
+def command_label(cmd: object, lang: str) -> str:
+    """A command as a menu line in `lang`, e.g. Upgrade(node='web1') -> 'Upgrade web1 (bigger machine)'."""
+    name = type(cmd).__name__
+    fields = dataclasses.asdict(cmd) if dataclasses.is_dataclass(cmd) else {}
+    fields = {k: ("LB" if v is None else str(v).replace("_", " ") if isinstance(v, str) else v)
+              for k, v in fields.items()}
+    try:
+        return t(f"cmd.{name}", lang, **fields)
+    except (KeyError, ValueError, IndexError):
+        return name
+
+
+@dataclass
+class ContextMenu:
+    """Opened at a point with (label, command) items; a click on an item calls on_pick(command)."""
+
+    ctx: UIContext
+    on_pick: Callable[[object], None]
+    items: list[tuple[str, object]] = field(default_factory=list)
+    title: str = ""
+    pos: tuple[int, int] = (0, 0)
+    hover: int = -1
+    is_open: bool = False
+
+    def open(self, pos: tuple[int, int], title: str, commands: list[object]) -> None:
+        self.items = [(command_label(c, self.ctx.lang), c) for c in commands]
+        self.title, self.pos, self.is_open, self.hover = title, pos, True, -1
+
+    def close(self) -> bool:
+        was, self.is_open = self.is_open, False
+        return was
+
+    def _geometry(self) -> tuple[pygame.Rect, int, int]:
+        s = self.ctx.scale
+        row = round(34 * s)
+        head = round(34 * s)
+        labels = [text(lbl, round(16 * s), self.ctx.pal.text) for lbl, _ in self.items] or \
+            [text(t("menu.none", self.ctx.lang), round(16 * s), self.ctx.pal.text)]
+        width = max(max(l.get_width() for l in labels), text(self.title, round(16 * s), self.ctx.pal.text, True).get_width())
+        rect = pygame.Rect(self.pos[0], self.pos[1], width + round(36 * s), head + row * max(1, len(self.items)) + round(8 * s))
+        return clamp_rect(rect, self.ctx.size), row, head
+
+    def _item_at(self, pos: tuple[int, int]) -> int:
+        rect, row, head = self._geometry()
+        if not rect.collidepoint(pos):
+            return -1
+        k = (pos[1] - rect.top - head) // row
+        return k if 0 <= k < len(self.items) else -1
+
+    def process_events(self, event: pygame.event.Event) -> bool:
+        if not self.is_open:
+            return False
+        if event.type == pygame.MOUSEMOTION:
+            self.hover = self._item_at(event.pos)
+            return False
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            k = self._item_at(event.pos)
+            inside = self._geometry()[0].collidepoint(event.pos)
+            self.is_open = False
+            if k >= 0 and event.button == 1:
+                self.on_pick(self.items[k][1])
+            return inside or event.button == 1
+        return False
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if not self.is_open:
+            return
+        s, pal = self.ctx.scale, self.ctx.pal
+        rect, row, head = self._geometry()
+        panel(surface, rect, pal, s)
+        surface.blit(text(self.title, round(16 * s), pal.text_dim, True), (rect.left + round(14 * s), rect.top + round(8 * s)))
+        if not self.items:
+            surface.blit(text(t("menu.none", self.ctx.lang), round(16 * s), pal.text_dim), (rect.left + round(18 * s), rect.top + head))
+        for k, (label, _) in enumerate(self.items):
+            r = pygame.Rect(rect.left + round(4 * s), rect.top + head + k * row, rect.width - round(8 * s), row)
+            if k == self.hover:
+                pygame.draw.rect(surface, pal.card, r, border_radius=round(6 * s))
+            surf = text(label, round(16 * s), pal.text)
+            surface.blit(surf, surf.get_rect(midleft=(r.left + round(14 * s), r.centery)))
