@@ -1,0 +1,126 @@
+"""Counting outcomes: totals, per-second series, a sliding window, and the JSON report."""
+
+from __future__ import annotations
+
+from array import array
+from collections import deque
+from typing import Any
+
+import numpy as np
+
+from visualizer.sim.snapshot import SERIES_COLUMNS
+
+WINDOW_S = 5.0
+
+
+def percentiles(values: Any) -> tuple[float, float, float]:
+    """(p50, p95, p99) of a sequence, NaN for an empty one."""
+    if len(values) == 0:
+        return (float("nan"),) * 3
+    p = np.percentile(np.asarray(values, dtype=np.float64), [50, 95, 99])
+    return float(p[0]), float(p[1]), float(p[2])
+
+
+class Stats:
+    """Every finished request lands here once; rows close as simulated seconds pass."""
+
+    def __init__(self) -> None:
+        self.generated = 0
+        self.completed = 0
+        self.failed: dict[str, int] = {}
+        self.stale_reads = 0
+        self.latencies = array("d")                 # ms, every completed request
+        self.bins: list[list[Any]] = []             # per second: [gen, done, failed, stale, lat_ms]
+        self.rows: list[tuple[float, ...]] = []     # closed seconds, SERIES_COLUMNS
+        self.window: deque[tuple[float, int, str, bool, str, int, float]] = deque()
+
+    def bin(self, t: float) -> list[Any]:
+        """The counters of the simulated second containing `t` (closing earlier ones)."""
+        k = int(t)
+        bins = self.bins
+        if k >= len(bins):
+            while len(bins) <= k:
+                bins.append([0, 0, 0, 0, []])
+            self.close_rows(k)
+        return bins[k]
+
+    def close_rows(self, upto: int) -> None:
+        """Turn seconds [len(rows), upto) into series rows; their latencies are then dropped."""
+        for k in range(len(self.rows), upto):
+            b = self.bins[k] if k < len(self.bins) else [0, 0, 0, 0, []]
+            p50, p95, p99 = percentiles(b[4])
+            self.rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3]))
+            b[4] = None
+
+    def finish(self, t: float, rid: int, node: str, ok: bool, reason: str, kind: int,
+               lat_ms: float) -> None:
+        """Count one finished request."""
+        b = self.bin(t)
+        if ok:
+            self.completed += 1
+            self.latencies.append(lat_ms)
+            b[1] += 1
+            b[4].append(lat_ms)
+        else:
+            self.failed[reason] = self.failed.get(reason, 0) + 1
+            b[2] += 1
+        w = self.window
+        w.append((t, rid, node, ok, reason, kind, lat_ms))
+        while w[0][0] < t - WINDOW_S:
+            w.popleft()
+
+    def series_array(self, upto: int) -> np.ndarray:
+        """Closed rows as a float array of shape (n, len(SERIES_COLUMNS))."""
+        self.close_rows(upto)
+        if not self.rows:
+            return np.zeros((0, len(SERIES_COLUMNS)))
+        return np.array(self.rows, dtype=np.float64)
+
+
+def _num(x: float, nd: int = 3) -> float | None:
+    return None if x != x else round(float(x), nd)
+
+
+def build_report(sim: Any) -> dict[str, Any]:
+    """The JSON report of a run so far (see docs/scenarios.md)."""
+    st: Stats = sim.stats
+    now = sim.time
+    st.close_rows(int(now))
+    lat = np.frombuffer(st.latencies, dtype=np.float64) if len(st.latencies) else np.zeros(0)
+    p50, p95, p99 = percentiles(lat)
+    n_failed = sum(st.failed.values())
+    finished = st.completed + n_failed
+    nodes = {}
+    for n in sim.nodes:
+        served = n.completed
+        entry: dict[str, Any] = {"kind": n.kind, "ip": n.ip, "status": n.status,
+                                 "arrivals": n.arrivals, "completed": n.completed,
+                                 "dropped": n.dropped,
+                                 "mean_sojourn_ms": _num(n.sojourn / served * 1000.0) if served else None,
+                                 "utilization": None}
+        if hasattr(n, "utilization"):
+            entry["utilization"] = _num(n.utilization(now), 4)
+            entry["tier"] = n.tier
+            entry["workers"] = n.workers
+        nodes[n.id] = entry
+    return {
+        "scenario": sim.name,
+        "seed": sim.seed,
+        "time": _num(now, 6),
+        "requests": {"generated": st.generated, "completed": st.completed,
+                     "failed": {k: st.failed[k] for k in sorted(st.failed)},
+                     "in_flight": len(sim.live)},
+        "latency_ms": {"p50": _num(p50), "p95": _num(p95), "p99": _num(p99),
+                       "mean": _num(float(lat.mean())) if len(lat) else None},
+        "availability": round(st.completed / finished, 6) if finished else None,
+        "lost_writes": len(sim.repl.lost),
+        "lost_writes_total": sim.repl.lost_total,
+        "writes_restored": sim.repl.restored_total,
+        "stale_reads": st.stale_reads,
+        "cost_per_hour": round(sim.cost_per_hour(), 4),
+        "nodes": nodes,
+        "series": [{"t": r[0], "generated": r[1], "completed": r[2], "failed": r[3],
+                    "p50_ms": _num(r[4]), "p95_ms": _num(r[5]), "p99_ms": _num(r[6]),
+                    "stale_reads": r[7]} for r in st.rows],
+        "events": [{"t": round(e.t, 6), "event": e.event, "node": e.node} for e in sim.events],
+    }

@@ -1,0 +1,61 @@
+"""One request's life: kind, user, key, hops with timestamps, where it is now, and its outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+READ, WRITE = 0, 1
+KIND_NAMES = ("read", "write")
+
+
+class Request:
+    """A single read or write from one user; plain data, mutated by the model's event handlers."""
+
+    __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
+                 "end_node", "hops", "route", "phase", "at", "wp", "fwd", "dest", "web",
+                 "t_web", "t_db", "svc_epoch", "backend", "tried", "stale", "db_done")
+
+    def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float) -> None:
+        self.id = rid
+        self.kind = kind
+        self.user = user
+        self.key = key
+        self.t0 = t0
+        self.deadline = deadline
+        self.done = False
+        self.ok = False
+        self.reason = ""
+        self.t_end = 0.0
+        self.end_node = ""
+        self.hops: list[tuple[str, float]] = []
+        self.route: list[Any] = []      # nodes the response passes back through (client, lb, ...)
+        self.phase = 0                  # snapshot phase: ON_LINK, QUEUED, IN_SERVICE, WAITING_DB
+        self.at: Any = None             # the server it is queued / in service at
+        self.wp: tuple[tuple[int, float], ...] = ()  # waypoints (node index, time) while on links
+        self.fwd = True                 # False on the way back to the client
+        self.dest: Any = None           # node it is travelling to
+        self.web: Any = None            # web server whose worker waits for this request's DB call
+        self.t_web = 0.0
+        self.t_db = 0.0
+        self.svc_epoch = -1
+        self.backend: Any = None        # backend a load balancer counts it as active on
+        self.tried: list[Any] | None = None
+        self.stale = False
+        self.db_done = False
+
+
+def user_ip(user: int) -> str:
+    """The public address of user number `user` (carrier-grade NAT range 100.64.0.0/10).
+
+    >>> user_ip(0), user_ip(258)
+    ('100.64.0.1', '100.64.1.3')
+    """
+    n = user + 1
+    return f"100.{64 + (n >> 16 & 63)}.{n >> 8 & 255}.{n & 255}"
+
+
+def ip_hash(user: int) -> int:
+    """A well-mixed, process-independent hash of a user's IP (Python's hash() is salted)."""
+    x = (user + 1) * 0x9E3779B1 & 0xFFFFFFFF
+    x ^= x >> 16
+    return x * 0x85EBCA6B & 0xFFFFFFFF

@@ -1,0 +1,85 @@
+"""A server (web or database): workers, a bounded FIFO queue, service times, utilization."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+from visualizer.sim.draws import Draws
+from visualizer.sim.nodes import DOWN, BOOTING, REMOVED, Node
+from visualizer.sim.tiers import BY_NAME, workers_at
+
+LOGNORMAL_SIGMA = 0.5
+
+
+class Server(Node):
+    """web_server, db_primary or db_replica: the part that does work and can be overloaded."""
+
+    def __init__(self, node_id: str, kind: str, idx: int, cfg: Any) -> None:
+        super().__init__(node_id, kind, idx)
+        self.cfg = cfg                    # the scenario node it was built from (read only)
+        self.base_workers: int | None = cfg.workers
+        self.base_tier: str = cfg.tier
+        self.tier: str = cfg.tier
+        self.workers = workers_at(self.base_workers, self.base_tier, self.tier)
+        self.speed = BY_NAME[self.tier].speed
+        self.service_s = cfg.service_ms / 1000.0
+        self.dist: str = cfg.service_dist
+        self.queue_limit: int = cfg.queue_limit
+        self.boot_s: float = cfg.boot_s
+        self.weight = getattr(cfg, "weight", 1)
+        self.queue: deque[Any] = deque()
+        self.busy = 0
+        self.active: dict[int, Any] = {}  # requests holding a worker (in service or awaiting the DB)
+        self.epoch = 0                    # bumped when the node fails: pending completions go stale
+        self.uses_db = False              # a web server that links to a database
+        self.db_lat = 0.0                 # latency to a database it has no direct link to
+        self.busy_area = 0.0              # integral of busy workers over time
+        self.cap_area = 0.0               # integral of workers over time while running
+        self.t_last = 0.0
+        # replication (databases only)
+        self.promoted = False
+        self.lag_s: float = getattr(cfg, "lag_ms", 0.0) / 1000.0
+        self.replace_s: float | None = getattr(cfg, "replace_s", None)
+        self.failover_s: float | None = None
+        if getattr(cfg, "failover_ms", None) is not None:
+            self.failover_s = cfg.failover_ms / 1000.0
+        self.mode = ""                    # replica: stream | frozen | catchup
+        self.base_lsn = 0                 # replica: writes it has applied for sure
+        self.catch_t0 = self.catch_t1 = 0.0
+        self.catch_from = self.catch_to = 0
+
+    def touch(self, now: float) -> None:
+        """Accumulate busy and capacity time up to `now` (call before busy or workers change)."""
+        dt = now - self.t_last
+        if dt > 0.0:
+            self.busy_area += self.busy * dt
+            if self.status != DOWN and self.status != BOOTING and self.status != REMOVED:
+                self.cap_area += self.workers * dt
+            self.t_last = now
+
+    def service_time(self, draws: Draws) -> float:
+        """One service time in seconds: mean service_ms / tier speed, shaped by service_dist."""
+        mean = self.service_s / self.speed
+        if self.dist == "exp":
+            return draws.exponential() * mean
+        if self.dist == "const":
+            return mean
+        mu = math.log(mean) - LOGNORMAL_SIGMA * LOGNORMAL_SIGMA / 2.0
+        return math.exp(mu + LOGNORMAL_SIGMA * draws.normal())
+
+    def set_tier(self, tier: str) -> None:
+        """Move to another tier: more workers, faster service."""
+        self.tier = tier
+        self.workers = workers_at(self.base_workers, self.base_tier, tier)
+        self.speed = BY_NAME[tier].speed
+
+    def utilization(self, now: float) -> float:
+        """Busy worker-time over available worker-time up to `now`, 0..1 (changes nothing)."""
+        dt = max(0.0, now - self.t_last)
+        busy = self.busy_area + self.busy * dt
+        cap = self.cap_area
+        if self.status != DOWN and self.status != BOOTING and self.status != REMOVED:
+            cap += self.workers * dt
+        return min(1.0, busy / cap) if cap > 0 else 0.0

@@ -1,0 +1,150 @@
+"""Read-only views of the model: the Snapshot the renderer draws and the story of one request."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from visualizer.sim.balancer import Balancer
+from visualizer.sim.nodes import Dns
+from visualizer.sim.report import WINDOW_S, percentiles
+from visualizer.sim.requests import KIND_NAMES, user_ip
+from visualizer.sim.servers import Server
+from visualizer.sim.snapshot import (ON_LINK, LinkView, Metrics, NodeView, Outcome, RequestDots,
+                                     Snapshot)
+
+RECENT_S = 1.0
+
+
+def node_view(sim: Any, n: Any, now: float) -> NodeView:
+    extra: dict[str, str] = {}
+    srv = n if isinstance(n, Server) else None
+    lag = pending = None
+    if srv is not None and srv.kind == "db_replica":
+        lag = srv.lag_s * 1000.0
+        pending = sim.repl.pending(srv, now)
+        extra["applied"] = str(sim.repl.applied(srv, now))
+    if srv is not None and srv is sim.repl.primary:
+        extra["lost_writes"] = str(len(sim.repl.lost))
+    if isinstance(n, Balancer):
+        extra["algorithm"] = n.algorithm
+        extra["backends"] = ",".join(b.id for b in n.backends)
+        extra["in_rotation"] = ",".join(b.id for b in n.pool)
+    if isinstance(n, Dns):
+        extra["ttl_s"] = f"{n.ttl_s:g}"
+        entries = sorted({c.entry.id for c in sim.clients if c.dns is n})
+        extra["points_to"] = ",".join(entries)
+    if n.kind == "client":
+        extra["rate"] = f"{sim.rate:g}"
+    return NodeView(
+        id=n.id, kind=n.kind, ip=n.ip, public=n.public, status=n.status,
+        detected_up=n.detected_up if n.lb is not None else None,
+        promoted=bool(srv is not None and srv.promoted),
+        busy=srv.busy if srv else 0, workers=srv.workers if srv else 0,
+        queue=len(srv.queue) if srv else 0, queue_limit=srv.queue_limit if srv else 0,
+        tier=srv.tier if srv else None, lag_ms=lag, pending_writes=pending or 0,
+        arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra)
+
+
+def _links(sim: Any) -> tuple[LinkView, ...]:
+    cache = sim.view_cache
+    if cache.get("links_version") != sim.graph_version:
+        cache["links"] = tuple(LinkView(a, b, d["latency_s"] * 1000.0)
+                               for a, b, d in sim.graph.edges(data=True))
+        cache["links_version"] = sim.graph_version
+    return cache["links"]
+
+
+def dots(sim: Any, now: float) -> RequestDots:
+    """Where every request in flight is: on a link (with how far along) or at a node."""
+    n = len(sim.live)
+    rid = np.empty(n, np.int64)
+    src = np.empty(n, np.int32)
+    dst = np.empty(n, np.int32)
+    t0 = np.zeros(n, np.float64)
+    t1 = np.zeros(n, np.float64)
+    kind = np.empty(n, np.int8)
+    phase = np.empty(n, np.int8)
+    fwd = np.empty(n, np.bool_)
+    for i, r in enumerate(sim.live.values()):
+        rid[i] = r.id
+        kind[i] = r.kind
+        fwd[i] = r.fwd
+        ph = r.phase
+        phase[i] = ph
+        if ph == ON_LINK:
+            wp = r.wp
+            j = 1
+            last = len(wp) - 1
+            while j < last and wp[j][1] <= now:
+                j += 1
+            (a, ta), (b, tb) = wp[j - 1], wp[j]
+            src[i], dst[i], t0[i], t1[i] = a, b, ta, tb
+        else:
+            src[i] = dst[i] = r.at.idx
+    span = t1 - t0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(span > 0, (now - t0) / span, 1.0)
+    frac = np.clip(frac, 0.0, 1.0)
+    frac[phase != ON_LINK] = 0.0
+    return RequestDots(rid, src, dst, frac.astype(np.float32), kind, phase, fwd)
+
+
+def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
+    st = sim.stats
+    lo = now - WINDOW_S
+    win = [w for w in st.window if w[0] >= lo]
+    lats = [w[6] for w in win if w[3]]
+    n_fail = len(win) - len(lats)
+    p50, p95, p99 = percentiles(lats)
+    span = min(WINDOW_S, now) or 1.0
+    n_failed = sum(st.failed.values())
+    finished = st.completed + n_failed
+    recent = tuple(Outcome(w[1], w[0], w[2], w[3], w[4], w[5]) for w in win if w[0] >= now - RECENT_S)
+    m = Metrics(window_s=WINDOW_S, throughput=len(lats) / span,
+                error_rate=n_fail / len(win) if win else 0.0, p50_ms=p50, p95_ms=p95, p99_ms=p99,
+                availability=st.completed / finished if finished else 1.0,
+                stale_reads=st.stale_reads, lost_writes=len(sim.repl.lost),
+                cost_per_hour=sim.cost_per_hour(), generated=st.generated,
+                completed=st.completed, failed=dict(sorted(st.failed.items())),
+                in_flight=len(sim.live), rate=sim.rate)
+    return m, recent
+
+
+def snapshot(sim: Any) -> Snapshot:
+    now = sim.time
+    cache = sim.view_cache
+    if cache.get("events_len") != len(sim.events):
+        cache["events"] = tuple(sim.events)
+        cache["events_len"] = len(sim.events)
+    m, recent = metrics(sim, now)
+    return Snapshot(time=now, nodes=tuple(node_view(sim, n, now) for n in sim.nodes),
+                    links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
+                    events=cache["events"], series=sim.stats.series_array(int(math.floor(now))))
+
+
+def request_info(sim: Any, req_id: int) -> dict[str, Any] | None:
+    r = sim.live.get(req_id) or sim.finished.get(req_id)
+    if r is None:
+        return None
+    now = sim.time
+    status = "in_flight" if not r.done else ("completed" if r.ok else "failed")
+    info: dict[str, Any] = {
+        "id": r.id, "kind": KIND_NAMES[r.kind], "user": r.user, "client_ip": user_ip(r.user),
+        "key": r.key, "created": r.t0, "deadline": r.deadline, "status": status,
+        "outcome": status if r.done else None, "reason": r.reason or None,
+        "path": [{"node": node, "t": t} for node, t in r.hops if t <= now],
+        "stale": r.stale, "retries": len(r.tried or []),
+    }
+    if r.done:
+        info["ended"] = r.t_end
+        info["ended_at"] = r.end_node
+        if r.ok:
+            info["latency_ms"] = (r.t_end - r.t0) * 1000.0
+    else:
+        info["age_ms"] = (now - r.t0) * 1000.0
+        info["where"] = r.at.id if r.at is not None else (r.dest.id if r.dest is not None else None)
+        info["direction"] = "forward" if r.fwd else "back"
+    return info
