@@ -277,6 +277,8 @@ class App:
         w = max(60, (right - round(24 * s)) // 2 - round(24 * s))
         self.speed_slider.place(pygame.Rect(bar.left + round(16 * s), bar.top, w, bar.height))
         self.rate_slider.place(pygame.Rect(bar.left + round(40 * s) + w, bar.top, w, bar.height))
+        if not self.speed_slider.dragging:
+            self.speed_slider.set(self.view.speed)
         if not self.rate_slider.dragging:
             self.rate_slider.set(float(self.snap.metrics.rate) or 1.0)
 

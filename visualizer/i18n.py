@@ -66,6 +66,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "m.throughput": {"en": "Throughput", "ko": "처리량"},
     "m.errors": {"en": "Error rate", "ko": "오류율"},
     "m.latency": {"en": "Latency", "ko": "응답 시간"},
+    "m.latency_pct": {"en": "Latency p50/p95/p99", "ko": "응답 시간 p50/p95/p99"},
     "m.availability": {"en": "Availability", "ko": "가용성"},
     "m.stale": {"en": "Stale reads", "ko": "오래된 읽기"},
     "m.lost": {"en": "Lost writes", "ko": "잃어버린 쓰기"},

@@ -75,7 +75,7 @@ def _live_values(surface: pygame.Surface, snap: Snapshot, lang: str, right: int,
                  pal: Palette, s: float) -> None:
     m = snap.metrics
     values = (f"{m.throughput:,.0f} {t('unit.rps', lang)}", _fmt_pct(m.error_rate),
-              f"p50 {_fmt_ms(m.p50_ms)} · p95 {_fmt_ms(m.p95_ms)} · p99 {_fmt_ms(m.p99_ms)}")
+              " / ".join(_fmt_ms(v).replace(" ms", "") for v in (m.p50_ms, m.p95_ms, m.p99_ms)) + " ms")
     colors = (pal.chart_lines[0], pal.failed, pal.text)
     for k, (v, c) in enumerate(zip(values, colors)):
         surf = text(v, round(13 * s), c, True)
@@ -98,7 +98,7 @@ def _charts_cached(key: tuple, w: int, h: int, lang: str, pal: Palette, s: float
         ("m.throughput", [(rows[:, COL["generated"]] if len(rows) else rows, pal.link),
                           (done, pal.chart_lines[0])], "count"),
         ("m.errors", [(100.0 * failed / finished if len(rows) else rows, pal.failed)], "pct"),
-        ("m.latency", [(rows[:, COL[c]] if len(rows) else rows, color) for c, color in
+        ("m.latency_pct", [(rows[:, COL[c]] if len(rows) else rows, color) for c, color in
                        zip(("p50_ms", "p95_ms", "p99_ms"), pal.chart_lines)], "ms"),
     ]
     for k, (title, lines, unit) in enumerate(plots):

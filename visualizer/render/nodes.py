@@ -16,7 +16,7 @@ from visualizer.render.style import Color, Palette, node_style
 from visualizer.sim.snapshot import NodeView, Snapshot
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "assets" / "icons"
-FALL_S, FLASH_S = 1.0, 0.35
+FALL_S, FLASH_S = 1.2, 0.5        # seconds of viewing time (simulated age / speed)
 MAX_OUTCOMES = 1500
 
 
@@ -73,14 +73,16 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
         surface.blit(icon(n.kind, ipx, st.icon), (r.left + pad, r.top + pad))
         tx = r.left + pad + ipx + round(7 * s)
         name = text(n.id, round(17 * s), st.text, True)
-        surface.blit(name, (tx, r.top + pad - round(2 * s)))
+        inner = r.right - pad - tx
+        surface.blit(name, (tx, r.top + pad - round(2 * s)), pygame.Rect(0, 0, inner, name.get_height()))
         ip_color = pal.ok if n.public else pal.text_dim
         scope = t("badge.public" if n.public else "badge.private", lang)
         ip = text(f"{n.ip} · {scope}", round(11 * s), ip_color)
-        surface.blit(ip, (tx, r.top + pad + round(19 * s)))
+        surface.blit(ip, (tx, r.top + pad + round(19 * s)), pygame.Rect(0, 0, inner, ip.get_height()))
         line = _third_line(n, lang, snap)
         if line:
-            surface.blit(text(line, round(12 * s), pal.text_dim), (r.left + pad, r.top + pad + ipx + round(5 * s)))
+            ls = text(line, round(12 * s), pal.text_dim)
+            surface.blit(ls, (r.left + pad, r.top + pad + ipx + round(5 * s)), pygame.Rect(0, 0, r.width - 2 * pad, ls.get_height()))
         if n.workers > 0:
             _slots(surface, n, r, lay, pal, s)
 
@@ -153,8 +155,12 @@ def _jitter(req_id: int) -> float:
 
 
 def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
-                  spr: DotSprites) -> int:
-    """Answered requests fly into the users' card; failed ones drop from where they failed, with why."""
+                  spr: DotSprites, speed: float = 1.0) -> int:
+    """Answered requests fly into the users' card; failed ones drop from where they failed, with why.
+
+    Ages are measured in viewing time (simulated age / speed), so a failure falls for about a second
+    whether the model runs at 0.01x or 10x; still a pure function of the snapshot and the speed.
+    """
     recent = snap.recent[-MAX_OUTCOMES:]
     if not recent or not len(lay.ids):
         return 0
@@ -163,8 +169,9 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
     bad_pts: list[tuple[int, int]] = []
     reasons: dict[tuple[int, str], tuple[int, float]] = {}
     g = 260.0 * lay.scale
+    per = 1.0 / max(speed, 1e-3)
     for o in recent:
-        age = now - o.t
+        age = (now - o.t) * per
         if age < 0 or age > FALL_S:
             continue
         i = lay.index(o.node)
@@ -183,18 +190,14 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
     off = spr.offset
     if ok_pts:
         surface.fblits([(spr.surfaces[DONE], (x - off, y - off)) for x, y in ok_pts])
-        for i, n in enumerate(snap.nodes):
-            if n.kind == "client" and i < len(lay.ids):
-                r = lay.rect(i).inflate(round(8 * lay.scale), round(8 * lay.scale))
-                pygame.draw.rect(surface, pal.ok, r, max(2, round(3 * lay.scale)), border_radius=round(12 * lay.scale))
     if bad_pts:
         surface.fblits([(spr.surfaces[FAILED], (x - off, y - off)) for x, y in bad_pts])
-    _reason_labels(surface, reasons, now, lang, lay, pal)
+    _reason_labels(surface, reasons, now, per, lang, lay, pal)
     return len(ok_pts) + len(bad_pts)
 
 
 def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple[int, float]], now: float,
-                   lang: str, lay: Layout, pal: Palette) -> None:
+                   per: float, lang: str, lay: Layout, pal: Palette) -> None:
     s = lay.scale
     stack: dict[int, int] = {}
     for (i, reason), (count, newest) in sorted(reasons.items()):
@@ -203,7 +206,7 @@ def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple
         r = lay.rect(i)
         label = f"{t('reason.' + reason, lang)} ×{count}" if reason else f"×{count}"
         surf = text(label, round(14 * s), pal.failed, True).copy()
-        surf.set_alpha(int(255 * max(0.25, 1.0 - (now - newest) / FALL_S)))
+        surf.set_alpha(int(255 * max(0.25, 1.0 - (now - newest) * per / FALL_S)))
         surface.blit(surf, (r.right + 6 * s, r.centery + 6 * s + k * 18 * s))
 
 

@@ -81,7 +81,7 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     spr = dotmod.sprites(lay.dot_r, pal)
     pos, shown, sprite = dotmod.dot_positions(snap.dots, lay)
     LAST.dots = dotmod.blit_dots(surface, pos, shown, sprite, spr)
-    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr)
+    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr, view.speed)
     nodemod.draw_marks(surface, snap, view.lang, lay, pal)
     if view.selected_request is not None:
         _ring_request(surface, snap, view.selected_request, pos, lay, pal)

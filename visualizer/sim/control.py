@@ -191,7 +191,7 @@ def _do_set_rate(sim: Any, cmd: SetRate, _: Any) -> None:
 def _do_add_server(sim: Any, cmd: AddServer, lb: Balancer) -> None:
     tpl = lb.template
     new = clone_server(sim, tpl, "web_server" if tpl.kind == "web_server" else tpl.kind)
-    new.status = BOOTING
+    new.set_status(BOOTING, sim.time)
     new.lb, new.detected_up = lb, False
     sim.add_link(lb, new, lb.lat.get(tpl.id, 0.0))
     for dst, lat in list(tpl.lat.items()):
@@ -204,8 +204,7 @@ def _do_add_server(sim: Any, cmd: AddServer, lb: Balancer) -> None:
 
 
 def _do_remove_server(sim: Any, cmd: RemoveServer, node: Server) -> None:
-    node.touch(sim.time)
-    node.status = REMOVED
+    node.set_status(REMOVED, sim.time)
     node.token += 1
     lb = node.lb
     lb.backends.remove(node)

@@ -13,17 +13,11 @@ def fail_node(sim: Any, node: Node) -> None:
     """Take a node down now: its work in progress fails (node_down); replication reacts."""
     now = sim.time
     node.token += 1
-    if isinstance(node, Server):
-        node.touch(now)
-    node.status = DOWN
+    node.set_status(DOWN, now)
     sim.log("fail", node.id)
     if isinstance(node, Server):
         node.epoch += 1
-        victims = list(node.active.values()) + list(node.queue)
-        node.busy = 0
-        node.active.clear()
-        node.queue.clear()
-        for r in victims:
+        for r in node.drop_all(now):
             if not r.done:
                 sim.fail(r, "node_down", node)
         repl = sim.repl
@@ -46,10 +40,8 @@ def recover_node(sim: Any, node: Node) -> None:
     now = sim.time
     node.token += 1
     repl = sim.repl
-    if isinstance(node, Server):
-        node.touch(now)
     if node is repl.primary:
-        node.status = UP
+        node.set_status(UP, now)
         for rep in repl.replicas:
             if rep.mode == FROZEN and rep.status == UP:
                 repl.resume(rep, now)
@@ -63,13 +55,13 @@ def recover_node(sim: Any, node: Node) -> None:
     elif isinstance(node, Server) and node.mode:
         _start_catchup(sim, node)
     else:
-        node.status = UP
+        node.set_status(UP, now)
     sim.log("recover", node.id)
     schedule_random_failure(sim, node)
 
 
 def _start_catchup(sim: Any, node: Server) -> None:
-    node.status = CATCHING_UP
+    node.set_status(CATCHING_UP, sim.time)
     t1 = sim.repl.start_catchup(node, sim.time)
     sim.push(t1, caught_up, (sim, node, node.token))
 
@@ -78,17 +70,15 @@ def caught_up(arg: tuple[Any, Server, int]) -> None:
     sim, node, token = arg
     if node.token != token or node.status != CATCHING_UP:
         return
-    node.touch(sim.time)
     sim.repl.resume(node, sim.time)
-    node.status = UP
+    node.set_status(UP, sim.time)
     sim.log("caught_up", node.id)
 
 
 def booted(arg: tuple[Any, Server, int]) -> None:
     sim, node, token = arg
     if node.token == token and node.status == BOOTING:
-        node.touch(sim.time)
-        node.status = UP
+        node.set_status(UP, sim.time)
         sim.log("booted", node.id)
 
 
@@ -170,7 +160,7 @@ def _replace_replica(arg: tuple[Any, Server, int]) -> None:
     sim, node, token = arg
     if node.token != token or node.status != DOWN:
         return
-    node.status = REMOVED
+    node.set_status(REMOVED, sim.time)
     node.token += 1
     sim.log("replaced", node.id)
     add_replica(sim, node)

@@ -17,6 +17,7 @@ class Node:
         self.ip = ""
         self.public = False
         self.status = UP
+        self.accepting = True             # takes requests in (a removed server drains its work)
         self.lat: dict[str, float] = {}   # one-way latency to each node it links to, by id
         self.arrivals = 0
         self.completed = 0
@@ -34,10 +35,10 @@ class Node:
         self.wrr_current = 0              # smooth weighted round robin state
         self.weight = 1
 
-    @property
-    def accepting(self) -> bool:
-        """True when a request arriving now is taken in (a removed server drains its work)."""
-        return self.status == UP or self.status == REMOVED or self.status == CATCHING_UP
+    def set_status(self, status: str, now: float) -> None:
+        """Change status (always through here: `accepting` follows it)."""
+        self.status = status
+        self.accepting = status == UP or status == REMOVED or status == CATCHING_UP
 
     def __repr__(self) -> str:
         return f"<{self.kind} {self.id} {self.status}>"

@@ -31,11 +31,11 @@ class Server(Node):
         self.weight = getattr(cfg, "weight", 1)
         self.queue: deque[Any] = deque()
         self.busy = 0
-        self.active: dict[int, Any] = {}  # requests holding a worker (in service or awaiting the DB)
+        self.active: dict[Any, float] = {}  # request holding a worker -> when it took it
         self.epoch = 0                    # bumped when the node fails: pending completions go stale
         self.uses_db = False              # a web server that links to a database
         self.db_lat = 0.0                 # latency to a database it has no direct link to
-        self.busy_area = 0.0              # integral of busy workers over time
+        self.busy_area = 0.0              # worker-seconds of requests that released their worker
         self.cap_area = 0.0               # integral of workers over time while running
         self.t_last = 0.0
         # replication (databases only)
@@ -50,14 +50,31 @@ class Server(Node):
         self.catch_t0 = self.catch_t1 = 0.0
         self.catch_from = self.catch_to = 0
 
+    @property
+    def running(self) -> bool:
+        return self.status != DOWN and self.status != BOOTING and self.status != REMOVED
+
     def touch(self, now: float) -> None:
-        """Accumulate busy and capacity time up to `now` (call before busy or workers change)."""
+        """Accumulate capacity time up to `now` (call before status or workers change)."""
         dt = now - self.t_last
         if dt > 0.0:
-            self.busy_area += self.busy * dt
-            if self.status != DOWN and self.status != BOOTING and self.status != REMOVED:
+            if self.running:
                 self.cap_area += self.workers * dt
             self.t_last = now
+
+    def set_status(self, status: str, now: float) -> None:
+        self.touch(now)
+        super().set_status(status, now)
+
+    def drop_all(self, now: float) -> list[Any]:
+        """Empty workers and queue (the node failed); returns the requests that were inside."""
+        inside = list(self.active) + list(self.queue)
+        for ts in self.active.values():
+            self.busy_area += now - ts
+        self.active.clear()
+        self.queue.clear()
+        self.busy = 0
+        return inside
 
     def service_time(self, draws: Draws) -> float:
         """One service time in seconds: mean service_ms / tier speed, shaped by service_dist."""
@@ -78,8 +95,8 @@ class Server(Node):
     def utilization(self, now: float) -> float:
         """Busy worker-time over available worker-time up to `now`, 0..1 (changes nothing)."""
         dt = max(0.0, now - self.t_last)
-        busy = self.busy_area + self.busy * dt
+        busy = self.busy_area + sum(now - ts for ts in self.active.values())
         cap = self.cap_area
-        if self.status != DOWN and self.status != BOOTING and self.status != REMOVED:
+        if self.running:
             cap += self.workers * dt
         return min(1.0, busy / cap) if cap > 0 else 0.0

@@ -44,8 +44,17 @@ def _card(surface: pygame.Surface, ctx: UIContext, anchor: pygame.Rect, title: s
     px = round(15 * s)
     line = round(px * 1.45)
     width = round(340 * s)
-    about_lines = wrap(about, px, width - round(28 * s)) if about else []
-    h = round(52 * s) + line * (len(about_lines) + len(rows)) + (line if footer else 0) + round(6 * s)
+    inner = width - round(28 * s)
+    about_lines = wrap(about, px, inner) if about else []
+    laid: list[tuple[str, str, bool]] = []       # (label, value, value on its own line)
+    for label, value in rows:
+        room = inner - (text(label, px, pal.text_dim).get_width() + round(12 * s) if label else 0)
+        if text(value, px, pal.text, True).get_width() <= room:
+            laid.append((label, value, False))
+        else:
+            laid.append((label, "", False))
+            laid += [("", part, True) for part in wrap(value, px, inner, bold=True)[:6]]
+    h = round(52 * s) + line * (len(about_lines) + len(laid)) + (line if footer else 0) + round(6 * s)
     rect = pygame.Rect(anchor.right + round(16 * s), anchor.top, width, h)
     if rect.right > ctx.size[0] - 4:
         rect.right = anchor.left - round(16 * s)
@@ -57,11 +66,12 @@ def _card(surface: pygame.Surface, ctx: UIContext, anchor: pygame.Rect, title: s
     for ln in about_lines:
         surface.blit(text(ln, px, pal.text_dim), (x, y))
         y += line
-    for label, value in rows:
+    for label, value, own_line in laid:
         if label:
             surface.blit(text(label, px, pal.text_dim), (x, y))
-        v = text(value, px, pal.text, True)
-        surface.blit(v, v.get_rect(topright=(rect.right - round(14 * s), y)))
+        if value:
+            v = text(value, px, pal.text, True)
+            surface.blit(v, (x, y) if own_line else v.get_rect(topright=(rect.right - round(14 * s), y)))
         y += line
     if footer:
         surface.blit(text(footer, round(13 * s), pal.highlight), (x, y + round(4 * s)))
@@ -95,6 +105,8 @@ class Inspector:
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, dict) and "node" in value and "t" in value:
+        return f"{value['node']} {float(value['t']):.3f}s"
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, (list, tuple)):
@@ -137,6 +149,6 @@ class RequestCard:
             return
         lang = self.ctx.lang
         info = self.info or {}
-        rows = [(str(k).replace("_", " "), _fmt(v)) for k, v in info.items() if k != "id"]
+        rows = [(str(k).replace("_", " "), _fmt(v)) for k, v in info.items() if k != "id" and v is not None]
         about = "" if info else t("req.gone", lang)
         _card(surface, self.ctx, self.anchor, t("req.title", lang, id=self.req_id), about, rows)

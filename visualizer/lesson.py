@@ -1,0 +1,209 @@
+"""The lesson player: walks a scenario's timeline beat by beat over a time-travel store.
+
+A beat starts at a simulated time; its action (if any) is applied then, unless the beat asks the
+student to do it (`wait = true`), in which case the player waits until the event log shows it was
+done. The next beat follows after the same gap the file gives between the two `at` times, or at
+once on Next. Previous seeks the model back to the exact state it had when that beat started.
+No pygame here: the window, the recorder and the tests drive it the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from visualizer.schema import Beat, Scenario
+from visualizer.sim import commands as C
+from visualizer.sim.model import Simulation
+from visualizer.timeline import Timeline
+
+# Which logged event shows that a waiting beat's action was done
+EVENT_FOR_ACTION = {
+    "fail": "fail", "recover": "recover", "promote": "promote", "upgrade": "upgrade",
+    "add_server": "add_server", "remove_server": "remove_server", "recover_data": "data_recovered",
+}
+
+
+def command_for(beat: Beat) -> C.Command | None:
+    """The model command a beat's action stands for (None for a plain note)."""
+    a, n = beat.action, beat.node
+    table = {
+        "fail": lambda: C.Fail(n), "recover": lambda: C.Recover(n), "set_rate": lambda: C.SetRate(beat.rate),
+        "add_server": lambda: C.AddServer(n), "remove_server": lambda: C.RemoveServer(n),
+        "upgrade": lambda: C.Upgrade(n), "promote": lambda: C.Promote(n),
+        "recover_data": lambda: C.RecoverData(), "set_algorithm": lambda: C.SetAlgorithm(n, beat.algorithm),
+    }
+    return table[a]() if a in table else None
+
+
+def silent_copy(scenario: Scenario) -> Scenario:
+    """The scenario without its timeline: in a lesson the player, not the model, runs the beats."""
+    return scenario.model_copy(update={"timeline": []})
+
+
+@dataclass
+class LessonPlayer:
+    """Beat-by-beat playback of one lesson. `auto` does the students' tasks itself (recording)."""
+
+    scenario: Scenario
+    seed: int | None = None
+    rate: float | None = None
+    auto: bool = False
+    index: int = -1                      # current beat; -1 before the first
+    starts: list[float] = field(default_factory=list)   # simulated start time of each beat reached
+    done_at: float | None = None         # when the current beat's task was done (None: waiting)
+    timeline: Timeline = field(init=False)
+
+    def __post_init__(self) -> None:
+        quiet = silent_copy(self.scenario)
+        self.timeline = Timeline(lambda: Simulation(quiet, seed=self.seed, rate=self.rate))
+        self._begin(0)
+
+    # what the window shows -----------------------------------------------------------------
+
+    @property
+    def sim(self) -> Simulation:
+        return self.timeline.sim
+
+    @property
+    def beats(self) -> list[Beat]:
+        return self.scenario.timeline
+
+    @property
+    def beat(self) -> Beat | None:
+        return self.beats[self.index] if 0 <= self.index < len(self.beats) else None
+
+    @property
+    def waiting(self) -> bool:
+        """True while the current beat waits for the student to act."""
+        return self.done_at is None
+
+    @property
+    def finished(self) -> bool:
+        """The last beat is done and its time has run: show the summary card."""
+        last = self.beats[-1] if self.beats else None
+        if last is None:
+            return True
+        return self.index == len(self.beats) - 1 and not self.waiting and \
+            self.sim.time >= self.done_at + self.scenario.meta.duration - last.at - 1e-9
+
+    def speed(self) -> float:
+        """Playback speed asked for by the latest beat that set one, else the lesson's."""
+        for beat in reversed(self.beats[: self.index + 1]):
+            if beat.speed is not None:
+                return beat.speed
+        return self.scenario.meta.speed
+
+    # driving ----------------------------------------------------------------------------
+
+    def step(self, dt: float) -> None:
+        """Advance the model `dt` simulated seconds, starting beats whose time has come."""
+        target = self.sim.time + dt
+        while True:
+            self._check_done()
+            due = self._next_due()
+            if due is None or due > target:
+                break
+            self.timeline.advance_to(due)
+            self._enter(self.index + 1)
+        self.timeline.advance_to(target)
+        self._check_done()
+
+    def apply(self, cmd: C.Command) -> None:
+        """A student's own command (a click): forks the future, may complete a waiting beat."""
+        self.timeline.apply(cmd)
+        del self.starts[self.index + 1:]
+        self._check_done()
+
+    def next(self) -> None:
+        """Presenter's Next: the next beat as it was (if reached before), else do a waiting task
+        now, else start the next beat now."""
+        if self.index + 1 < len(self.starts):
+            self.go_to(self.index + 1)
+        elif self.waiting:
+            self._do_task()
+        elif self.index + 1 < len(self.beats):
+            self._begin(self.index + 1)
+
+    def previous(self) -> None:
+        self.go_to(max(0, self.index - 1))
+
+    def home(self) -> None:
+        self.go_to(0)
+
+    def go_to(self, k: int) -> None:
+        """Return to the exact model state at the start of an already-reached beat `k`."""
+        k = max(0, min(k, len(self.starts) - 1))
+        self.timeline.seek(self.starts[k])
+        self.index = k
+        self._recheck_after_seek()
+
+    def seek(self, t: float) -> None:
+        """Scrub to simulated time `t` (within what was reached); the beat follows the time."""
+        self.timeline.seek(min(t, self.timeline.horizon))
+        k = 0
+        for i, s in enumerate(self.starts):
+            if s <= self.sim.time + 1e-12:
+                k = i
+        self.index = k
+        self._recheck_after_seek()
+
+    # internals ----------------------------------------------------------------------------
+
+    def _enter(self, k: int) -> None:
+        """Reach beat `k` while running: replayed if this history already has it, else begun."""
+        if k < len(self.starts):
+            self.index = k
+            self._recheck_after_seek()
+        else:
+            self._begin(k)
+
+    def _begin(self, k: int) -> None:
+        self.index = k
+        del self.starts[k:]
+        self.starts.append(self.sim.time)
+        self.done_at = None
+        beat = self.beats[k] if k < len(self.beats) else None
+        if beat is None or command_for(beat) is None:
+            self.done_at = self.sim.time
+        elif not beat.wait or self.auto:
+            self._do_task()
+
+    def _do_task(self) -> None:
+        beat = self.beat
+        cmd = command_for(beat) if beat is not None else None
+        if cmd is not None:
+            try:
+                self.timeline.apply(cmd)
+            except C.CommandError:
+                pass  # already done by other means (e.g. the node is already down)
+            del self.starts[self.index + 1:]
+        self.done_at = self.sim.time
+
+    def _next_due(self) -> float | None:
+        if self.index + 1 < len(self.starts):
+            return self.starts[self.index + 1]
+        if self.waiting or self.index + 1 >= len(self.beats):
+            return None
+        gap = self.beats[self.index + 1].at - self.beats[self.index].at
+        return self.done_at + gap
+
+    def _check_done(self) -> None:
+        if not self.waiting:
+            return
+        beat = self.beat
+        wanted = EVENT_FOR_ACTION.get(beat.action) if beat else None
+        start = self.starts[self.index]
+        for ev in reversed(self.sim.events):
+            if ev.t < start:
+                break
+            if ev.event == wanted and (beat.node is None or beat.action == "add_server" or ev.node == beat.node):
+                self.done_at = ev.t
+                return
+
+    def _recheck_after_seek(self) -> None:
+        beat = self.beat
+        self.done_at = None
+        if beat is None or command_for(beat) is None or not beat.wait:
+            self.done_at = self.starts[self.index]
+        else:
+            self._check_done()
