@@ -163,7 +163,7 @@ def run(argv: Sequence[str]) -> int:
     from visualizer.app import run_window
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
-                      size=args.size, speed=args.speed, lesson_mode=args.lesson is not None or sc.meta.lesson is not None)
+                      size=args.size, speed=args.speed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -86,6 +86,27 @@ class LessonPlayer:
         return self.index == len(self.beats) - 1 and not self.waiting and \
             self.sim.time >= self.done_at + self.scenario.meta.duration - last.at - 1e-9
 
+    # the window's SimLike protocol, so the App can drive a lesson like a bare simulation --------
+
+    @property
+    def time(self) -> float:
+        return self.sim.time
+
+    def snapshot(self):
+        return self.sim.snapshot()
+
+    def request_info(self, req_id: int) -> dict | None:
+        return self.sim.request_info(req_id)
+
+    def actions_for(self, node_id: str) -> list:
+        return self.sim.actions_for(node_id)
+
+    def node_ids(self) -> list[str]:
+        return self.sim.node_ids()
+
+    def check_conservation(self) -> None:
+        self.sim.check_conservation()
+
     def speed(self) -> float:
         """Playback speed asked for by the latest beat that set one, else the lesson's."""
         for beat in reversed(self.beats[: self.index + 1]):
