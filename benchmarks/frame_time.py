@@ -1,0 +1,119 @@
+"""Frame time of the window's drawing (combined design, 1,000 and 5,000 dots) and startup to first frame."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import dataclasses  # noqa: E402
+import gc  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from visualizer.app import App  # noqa: E402
+from visualizer.scenario import load  # noqa: E402
+from visualizer.sim.snapshot import IN_SERVICE, ON_LINK, QUEUED, RequestDots, Snapshot  # noqa: E402
+
+FRAMES, WARMUP = 300, 30
+SIZES = ((1920, 1080), (1280, 720))
+COUNTS = (1_000, 5_000)
+
+
+def with_dots(snap: Snapshot, n: int, rng: np.random.Generator) -> Snapshot:
+    """The model's snapshot with `n` requests in flight: 85% on links, the rest queued or in service."""
+    idx = {node.id: i for i, node in enumerate(snap.nodes)}
+    links = np.array([(idx[l.src], idx[l.dst]) for l in snap.links], dtype=np.int32)
+    pick = links[rng.integers(0, len(links), n)]
+    fwd = rng.random(n) < 0.5
+    src = np.where(fwd, pick[:, 0], pick[:, 1]).astype(np.int32)
+    dst = np.where(fwd, pick[:, 1], pick[:, 0]).astype(np.int32)
+    phase = np.full(n, ON_LINK, dtype=np.int8)
+    at_node = rng.random(n) < 0.15
+    phase[at_node] = np.where(rng.random(int(at_node.sum())) < 0.5, QUEUED, IN_SERVICE)
+    dst[at_node] = src[at_node]
+    dots = RequestDots(id=np.arange(n, dtype=np.int64), src=src, dst=dst, frac=rng.random(n).astype(np.float32),
+                       kind=(rng.random(n) < 0.2).astype(np.int8), phase=phase, forward=fwd)
+    return dataclasses.replace(snap, dots=dots)
+
+
+def frame_times(size: tuple[int, int], n: int) -> np.ndarray:
+    """Milliseconds per App.render (draw_frame + widgets) over FRAMES frames with `n` dots moving."""
+    screen = pygame.display.set_mode(size)
+    sc = load("combined")
+    from visualizer.sim.model import Simulation
+
+    app = App(lambda: Simulation(sc), sc, lang="ko")
+    app.sim.run_until(10.0)
+    base = app.sim.snapshot()
+    rng = np.random.default_rng(1)
+    snap = with_dots(base, n, rng)
+    times = []
+    for k in range(FRAMES + WARMUP):
+        frac = (snap.dots.frac + 0.01) % 1.0
+        snap = dataclasses.replace(snap, time=base.time + k / 60 * 0.25,
+                                   dots=dataclasses.replace(snap.dots, frac=frac.astype(np.float32)))
+        app.snap = snap
+        t0 = time.perf_counter()
+        app.render(screen)
+        times.append(time.perf_counter() - t0)
+        pygame.display.flip()
+        if k == WARMUP:
+            gc.collect()
+            gc.freeze()          # as the app does after its first frame
+    return np.array(times[WARMUP:]) * 1000.0
+
+
+STARTUP = r"""
+import os, sys, time
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy"); os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+sys.path.insert(0, {root!r})
+import pygame
+from visualizer.app import App
+from visualizer.scenario import load
+from visualizer.sim.model import Simulation
+pygame.display.init(); pygame.font.init()
+screen = pygame.display.set_mode((1280, 720))
+sc = load("combined")
+app = App(lambda: Simulation(sc), sc, lang="ko")
+app.tick(1 / 60); app.render(screen); pygame.display.flip()
+print("FIRST_FRAME", flush=True)
+"""
+
+
+def startup_ms() -> float:
+    """Wall time from launching a fresh interpreter to the first frame on screen."""
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", STARTUP.format(root=str(ROOT))], capture_output=True, text=True,
+                         env=dict(os.environ), timeout=60)
+    elapsed = (time.perf_counter() - t0) * 1000.0
+    if "FIRST_FRAME" not in out.stdout:
+        raise SystemExit(out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "startup failed")
+    return elapsed
+
+
+def main() -> int:
+    pygame.display.init()
+    pygame.font.init()
+    print(f"{'size':>10} {'dots':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for size in SIZES:
+        for n in COUNTS:
+            ms = frame_times(size, n)
+            print(f"{size[0]:>5}x{size[1]:<4} {n:>6} {np.percentile(ms, 50):8.2f} {np.percentile(ms, 95):8.2f} "
+                  f"{ms.max():8.2f}")
+    runs = [startup_ms() for _ in range(3)]
+    print(f"startup to first frame: {min(runs):.0f} ms (best of 3; {', '.join(f'{r:.0f}' for r in runs)})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
