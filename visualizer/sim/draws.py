@@ -32,6 +32,16 @@ class Draws:
         self._ui = i + 1
         return self._u[i]
 
+    def triple(self) -> tuple[float, float, float]:
+        """Three uniforms in [0, 1) at once (one call per new request)."""
+        i = self._ui
+        if i + 3 > len(self._u):
+            self._u = self.rng.random(BATCH).tolist()
+            i = 0
+        self._ui = i + 3
+        u = self._u
+        return u[i], u[i + 1], u[i + 2]
+
     def exponential(self) -> float:
         """An exponential variate of mean 1."""
         i = self._ei

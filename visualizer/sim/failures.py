@@ -15,6 +15,9 @@ def fail_node(sim: Any, node: Node) -> None:
     node.token += 1
     node.set_status(DOWN, now)
     sim.log("fail", node.id)
+    if node.kind == "load_balancer":
+        for r in [r for r in sim.live.values() if r.via is node and r.t_via > now]:
+            sim.fail(r, "node_down", node)   # on its way to the balancer that just failed
     if isinstance(node, Server):
         node.epoch += 1
         for r in node.drop_all(now):

@@ -173,30 +173,43 @@ class Simulation:
             return
         now = self.time
         d = self.draws
-        self.next_id += 1
-        user = d.index(self.n_users)
-        kind = READ if d.uniform() < self.read_ratio else WRITE
-        req = Request(self.next_id, kind, user, d.index(self.n_keys), now, now + self.timeout_s)
-        self.live[req.id] = req
-        st = self.stats
-        st.generated += 1
-        st.bin(now)[0] += 1
-        self.deadlines.append(req)
-        if not self.deadline_pending:
-            self.deadline_pending = True
-            self.q.push(req.deadline, self._deadline, None)
+        u1, u2, u3 = d.triple()
+        user = int(u1 * self.n_users)
         clients = self.clients
         client = clients[user % len(clients)] if len(clients) > 1 else clients[0]
+        self.next_id = rid = self.next_id + 1
+        req = Request(rid, READ if u2 < self.read_ratio else WRITE, user, int(u3 * self.n_keys),
+                      now, now + self.timeout_s, client)
+        self.live[rid] = req
+        st = self.stats
+        st.generated += 1
+        k = int(now)
+        (st.bins[k] if k < len(st.bins) else st.bin(now))[0] += 1
+        self.deadlines.append(req)
+        q = self.q
+        heap = q.heap
+        if not self.deadline_pending:
+            self.deadline_pending = True
+            q.seq += 1
+            heappush(heap, (req.deadline, q.seq, self._deadline, None))
         client.arrivals += 1
-        req.route.append(client)
-        req.hops.append((client.id, now))
         dns = client.dns
         if dns is not None and self.dns_expiry.get(user, -1.0) <= now:
-            self._travel(req, client, dns, client.lat[dns.id], self._at_dns)
+            to = dns
+            handler = self._at_dns
         else:
-            entry = client.entry
-            self._travel(req, client, entry, client.lat[entry.id], client.entry_handler)
-        self.q.push(now + d.exponential() / self.rate, self._generate, token)
+            to = client.entry
+            handler = None
+        t = now + client.lat[to.id]
+        if handler is None and to.kind == "load_balancer" and to.status == UP and to.pool:
+            self._through_lb(req, ((client.idx, now),), to, t)
+        else:
+            req.wp = ((client.idx, now), (to.idx, t))
+            req.dest = to
+            q.seq += 1
+            heappush(heap, (t, q.seq, handler or client.entry_handler, req))
+        q.seq += 1
+        heappush(heap, (now + d.exponential() / self.rate, q.seq, self._generate, token))
 
     def _deadline(self, _: Any) -> None:
         """Clients give up on requests older than timeout_ms: one timer over a FIFO of deadlines."""
@@ -243,9 +256,31 @@ class Simulation:
         t_back = now + client.lat[dns.id]
         t_entry = t_back + client.lat[entry.id]
         req.hops.append((client.id, t_back))
+        if entry.kind == "load_balancer" and entry.status == UP and entry.pool:
+            self._through_lb(req, ((dns.idx, now), (client.idx, t_back)), entry, t_entry)
+            return
         req.wp = ((dns.idx, now), (client.idx, t_back), (entry.idx, t_entry))
         req.dest = entry
         self.q.push(t_entry, client.entry_handler, req)
+
+    def _through_lb(self, req: Request, wp: tuple, lb: Any, t_lb: float) -> None:
+        """Pass a load balancer without an event of its own: it picks the backend as the request
+        sets off towards it (a request whose balancer fails before it gets there fails then)."""
+        b = lb.choose(req.user, None, self.draws)
+        lb.arrivals += 1
+        lb.completed += 1
+        b.lb_active += 1
+        req.backend = b
+        req.route.append(lb)
+        req.hops.append((lb.id, t_lb))
+        req.via = lb
+        req.t_via = t_lb
+        t = t_lb + lb.lat[b.id]
+        req.wp = wp + ((lb.idx, t_lb), (b.idx, t))
+        req.dest = b
+        q = self.q
+        q.seq += 1
+        heappush(q.heap, (t, q.seq, self._at_lb if b.kind == "load_balancer" else self._at_server, req))
 
     def _at_lb(self, req: Request) -> None:
         if req.done:
@@ -266,7 +301,12 @@ class Simulation:
         req.backend = b
         if req.route[-1] is not lb:
             req.route.append(lb)
-        self._travel(req, lb, b, lb.lat[b.id], self._at_lb if b.kind == "load_balancer" else self._at_server)
+        t = now + lb.lat[b.id]
+        req.wp = ((lb.idx, now), (b.idx, t))
+        req.dest = b
+        q = self.q
+        q.seq += 1
+        heappush(q.heap, (t, q.seq, self._at_lb if b.kind == "load_balancer" else self._at_server, req))
 
     def _at_server(self, req: Request) -> None:
         if req.done:
@@ -282,7 +322,18 @@ class Simulation:
         else:
             req.t_db = now
         if srv.busy < srv.workers:
-            self._start(srv, req)
+            srv.busy += 1
+            srv.active[req] = now
+            req.phase = IN_SERVICE
+            req.at = srv
+            req.svc_epoch = srv.epoch
+            if srv.dist == "exp":
+                dt = self.draws.exponential() * srv.service_s / srv.speed
+            else:
+                dt = srv.service_time(self.draws)
+            q = self.q
+            q.seq += 1
+            heappush(q.heap, (now + dt, q.seq, self._served, req))
         elif len(srv.queue) < srv.queue_limit:
             srv.queue.append(req)
             req.phase = QUEUED
@@ -307,24 +358,34 @@ class Simulation:
 
     def _start(self, srv: Server, req: Request) -> None:
         now = self.time
-        srv.touch(now)
         srv.busy += 1
-        srv.active[req.id] = req
+        srv.active[req] = now
         req.phase = IN_SERVICE
         req.at = srv
         req.svc_epoch = srv.epoch
+        if srv.dist == "exp":
+            dt = self.draws.exponential() * srv.service_s / srv.speed
+        else:
+            dt = srv.service_time(self.draws)
         q = self.q
         q.seq += 1
-        heappush(q.heap, (now + srv.service_time(self.draws), q.seq, self._served, req))
+        heappush(q.heap, (now + dt, q.seq, self._served, req))
 
     def release(self, srv: Server, req: Request) -> None:
         """Free the worker `req` held and start the next live request in the queue."""
-        srv.touch(self.time)
+        ts = srv.active.pop(req, None)
+        if ts is None:
+            return
+        srv.busy_area += self.time - ts
         srv.busy -= 1
-        srv.active.pop(req.id, None)
-        self.fill(srv)
+        q = srv.queue
+        while q and srv.busy < srv.workers:
+            nxt = q.popleft()
+            if not nxt.done:
+                self._start(srv, nxt)
 
     def fill(self, srv: Server) -> None:
+        """Start queued requests while workers are free (after an upgrade)."""
         q = srv.queue
         while q and srv.busy < srv.workers:
             nxt = q.popleft()
@@ -346,7 +407,14 @@ class Simulation:
                 self.fail(req, reason, srv)
                 return
             req.web = srv               # the worker stays busy until the answer comes back
-            self._travel(req, srv, db, srv.lat.get(db.id, srv.db_lat), self._at_server)
+            t = now + srv.lat.get(db.id, srv.db_lat)
+            req.phase = ON_LINK
+            req.at = None
+            req.wp = ((srv.idx, now), (db.idx, t))
+            req.dest = db
+            q = self.q
+            q.seq += 1
+            heappush(q.heap, (t, q.seq, self._at_server, req))
             return
         self.release(srv, req)
         srv.completed += 1
@@ -365,11 +433,18 @@ class Simulation:
             self.stats.stale_reads += 1
             self.stats.bin(now)[3] += 1
         web = req.web
-        if web is not None:
-            self._travel(req, srv, web, web.lat.get(srv.id, web.db_lat), self._back_at_web)
-            req.fwd = False
-        else:
+        if web is None:
             self._respond(req, srv)
+            return
+        t = now + web.lat.get(srv.id, web.db_lat)
+        req.phase = ON_LINK
+        req.at = None
+        req.fwd = False
+        req.wp = ((srv.idx, now), (web.idx, t))
+        req.dest = web
+        q = self.q
+        q.seq += 1
+        heappush(q.heap, (t, q.seq, self._back_at_web, req))
 
     def _pick_db(self, req: Request) -> tuple[Server | None, str]:
         """Writes to the primary; reads round-robin over serving replicas, else the primary."""
@@ -379,10 +454,11 @@ class Simulation:
             return (prim, "") if prim is not None and prim.status == UP else (None, "no_primary")
         reps = repl.replicas
         n = len(reps)
+        rr = repl.read_rr
         for i in range(n):
-            r = reps[(repl.read_rr + i) % n]
+            r = reps[(rr + i) % n]
             if r.status == UP:
-                repl.read_rr = (repl.read_rr + i + 1) % n
+                repl.read_rr = (rr + i + 1) % n
                 return r, ""
         if prim is not None and prim.status == UP:
             return prim, ""
@@ -406,17 +482,25 @@ class Simulation:
             b.lb_active -= 1
             req.backend = None
         t = self.time
-        prev = srv
-        wp = [(srv.idx, t)]
         route = req.route
-        for i in range(len(route) - 1, -1, -1):
-            node = route[i]
-            t += node.lat.get(prev.id, 0.0)
-            wp.append((node.idx, t))
-            if i:
-                req.hops.append((node.id, t))
-            prev = node
-        req.wp = tuple(wp)
+        if len(route) == 2:
+            lb, client = route[1], route[0]
+            t1 = t + lb.lat[srv.id]
+            t2 = t1 + client.lat[lb.id]
+            req.hops.append((lb.id, t1))
+            req.wp = ((srv.idx, t), (lb.idx, t1), (client.idx, t2))
+            t = t2
+        else:
+            prev = srv
+            wp = [(srv.idx, t)]
+            for i in range(len(route) - 1, -1, -1):
+                node = route[i]
+                t += node.lat.get(prev.id, 0.0)
+                wp.append((node.idx, t))
+                if i:
+                    req.hops.append((node.id, t))
+                prev = node
+            req.wp = tuple(wp)
         req.phase = ON_LINK
         req.fwd = False
         req.at = None
@@ -447,8 +531,7 @@ class Simulation:
         web = req.web
         if web is not None:
             req.web = None
-            if req.id in web.active:
-                self.release(web, req)
+            self.release(web, req)
         b = req.backend
         if b is not None:
             b.lb_active -= 1

@@ -13,9 +13,10 @@ class Request:
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
                  "end_node", "hops", "route", "phase", "at", "wp", "fwd", "dest", "web",
-                 "t_web", "t_db", "svc_epoch", "backend", "tried", "stale", "db_done")
+                 "t_web", "t_db", "svc_epoch", "backend", "tried", "stale", "db_done", "via", "t_via")
 
-    def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float) -> None:
+    def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
+                 client: Any = None) -> None:
         self.id = rid
         self.kind = kind
         self.user = user
@@ -27,8 +28,9 @@ class Request:
         self.reason = ""
         self.t_end = 0.0
         self.end_node = ""
-        self.hops: list[tuple[str, float]] = []
-        self.route: list[Any] = []      # nodes the response passes back through (client, lb, ...)
+        # nodes visited with arrival times; nodes the response passes back through (client, lb, ...)
+        self.hops: list[tuple[str, float]] = [(client.id, t0)] if client is not None else []
+        self.route: list[Any] = [client] if client is not None else []
         self.phase = 0                  # snapshot phase: ON_LINK, QUEUED, IN_SERVICE, WAITING_DB
         self.at: Any = None             # the server it is queued / in service at
         self.wp: tuple[tuple[int, float], ...] = ()  # waypoints (node index, time) while on links
@@ -42,6 +44,8 @@ class Request:
         self.tried: list[Any] | None = None
         self.stale = False
         self.db_done = False
+        self.via: Any = None            # load balancer it passes through without an event
+        self.t_via = 0.0                # when it passes that load balancer
 
 
 def user_ip(user: int) -> str:
