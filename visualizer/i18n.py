@@ -36,8 +36,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "badge.private": {"en": "private", "ko": "사설"},
     "lag": {"en": "lag {ms} ms", "ko": "지연 {ms} ms"},
     "pending": {"en": "{n} writes behind", "ko": "쓰기 {n}건 밀림"},
+    "pending.short": {"en": "{n} behind", "ko": "{n}건 밀림"},
+    "tag.db_primary": {"en": "PRIMARY", "ko": "주 DB"},
+    "tag.db_replica": {"en": "REPLICA", "ko": "부 DB"},
     "tier": {"en": "size: {tier}", "ko": "사양: {tier}"},
     # inspector lines
+    "insp.tier": {"en": "Machine size", "ko": "서버 사양"},
+    "dns.points": {"en": "answers with {target}'s IP", "ko": "{target}의 IP를 알려 줌"},
     "insp.state": {"en": "State", "ko": "상태"},
     "insp.ip": {"en": "IP address", "ko": "IP 주소"},
     "insp.workers": {"en": "Workers busy", "ko": "작업 중 워커"},

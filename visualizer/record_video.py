@@ -21,7 +21,7 @@ import pygame
 EXTENSIONS = (".mp4", ".gif")
 # x264 is the bottleneck at 720p: "ultrafast" keeps well ahead of real time on 2 cores; the CRF is
 # chosen for flat UI graphics (see benchmarks/record_speed.py for the speed and size it gives).
-MP4_PRESET = "ultrafast"
+MP4_PRESET = "veryfast"
 MP4_CRF = 25
 QUEUE_FRAMES = 6
 

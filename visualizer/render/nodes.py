@@ -37,12 +37,12 @@ def icon(kind: str, px: int, color: Color) -> pygame.Surface:
 def _third_line(n: NodeView, lang: str, snap: Snapshot) -> str:
     if n.kind == "db_replica" and n.lag_ms is not None:
         line = t("lag", lang, ms=f"{n.lag_ms:.0f}")
-        return line + (f" · {t('pending', lang, n=n.pending_writes)}" if n.pending_writes else "")
+        return line + (f" · {t('pending.short', lang, n=n.pending_writes)}" if n.pending_writes else "")
     if n.kind == "load_balancer":
         return n.extra.get("algorithm", "").replace("_", " ")
     if n.kind == "dns":
         target = n.extra.get("points_to", "")
-        return f"→ {target}" if target else ""
+        return t("dns.points", lang, target=target) if target else ""
     if n.kind == "client":
         return f"{snap.metrics.rate:g} {t('unit.rps', lang)}"
     if n.tier:
@@ -74,6 +74,13 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
         tx = r.left + pad + ipx + round(7 * s)
         name = text(n.id, round(17 * s), st.text, True)
         inner = r.right - pad - tx
+        if n.kind in ("db_primary", "db_replica"):
+            role = "db_primary" if n.promoted else n.kind
+            tag = text(t(f"tag.{role}", lang), round(10 * s), pal.promoted if role == "db_primary" else pal.read, True)
+            tr = tag.get_rect(topright=(r.right - pad, r.top + pad))
+            pygame.draw.rect(surface, pal.bar_bg, tr.inflate(round(8 * s), round(4 * s)), border_radius=round(4 * s))
+            surface.blit(tag, tr)
+            inner = tr.left - round(8 * s) - tx
         surface.blit(name, (tx, r.top + pad - round(2 * s)), pygame.Rect(0, 0, inner, name.get_height()))
         ip_color = pal.ok if n.public else pal.text_dim
         scope = t("badge.public" if n.public else "badge.private", lang)
@@ -168,7 +175,7 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
     ok_pts: list[tuple[int, int]] = []
     bad_pts: list[tuple[int, int]] = []
     reasons: dict[tuple[int, str], tuple[int, float]] = {}
-    g = 260.0 * lay.scale
+    g = 90.0 * lay.scale
     per = 1.0 / max(speed, 1e-3)
     for o in recent:
         age = (now - o.t) * per
@@ -184,7 +191,7 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
             if age <= FLASH_S:
                 ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - age / FLASH_S)), round(cy + hh * 0.7 * j)))
         else:
-            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * age * age + 30 * lay.scale * age)))
+            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * age * age + 24 * lay.scale * age)))
             count, newest = reasons.get((i, o.reason), (0, -1.0))
             reasons[(i, o.reason)] = (count + 1, max(newest, o.t))
     off = spr.offset

@@ -11,7 +11,7 @@ import pygame
 from visualizer.i18n import t
 from visualizer.render import charts, dots as dotmod, nodes as nodemod
 from visualizer.render.fonts import text, ui_scale, wrap
-from visualizer.render.layout import Layout, compute_layout
+from visualizer.render.layout import Layout, compute_layout, regions
 from visualizer.render.style import Palette, palette
 from visualizer.sim.snapshot import Snapshot
 
@@ -60,9 +60,10 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
     scale = ui_scale(surface_size, view.projector)
     lines = 0
     if view.caption:
-        side_w = surface_size[0] * 0.27 if view.show_metrics else 0
+        side_w = regions(tuple(surface_size), scale, 0, view.show_metrics)[2].width
         px = round(CAPTION_PX * scale)
-        lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 120 * scale), bold=True)))
+        progress_w = 60 * scale if view.progress else 0
+        lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 74 * scale - progress_w), bold=True)))
     key = tuple((n.id, n.kind) for n in snap.nodes)
     return compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics)
 

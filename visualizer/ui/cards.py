@@ -26,7 +26,7 @@ def node_lines(n: NodeView, lang: str) -> list[tuple[str, str]]:
         rows.append((t("insp.queue", lang), f"{n.queue} / {n.queue_limit}"))
     rows.append((t("insp.counts", lang), f"{n.arrivals:,} / {n.completed:,} / {n.dropped:,}"))
     if n.tier:
-        rows.append(("tier", n.tier))
+        rows.append((t("insp.tier", lang), n.tier))
     if n.lag_ms is not None:
         rows.append((t("lag", lang, ms="").replace(" ms", "").strip(), f"{n.lag_ms:.0f} ms"))
     if n.pending_writes:
