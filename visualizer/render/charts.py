@@ -61,7 +61,7 @@ def draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang:
     key = (rows.tobytes(), inner_w, chart_h, lang, pal, round(s, 3))
     charts = _charts_cached(key, inner_w, chart_h, lang, pal, s, rows)
     surface.blit(charts, (x0, y))
-    _live_values(surface, snap, lang, x0 + inner_w, y, chart_h, pal, s)
+    _live_values(surface, snap, lang, x0 + inner_w, inner_w, y, chart_h, pal, s)
 
 
 def _window(series: np.ndarray) -> np.ndarray:
@@ -71,15 +71,21 @@ def _window(series: np.ndarray) -> np.ndarray:
     return np.array(series[-WINDOW_S:], dtype=np.float64)
 
 
-def _live_values(surface: pygame.Surface, snap: Snapshot, lang: str, right: int, y: int, h: int,
+def _live_values(surface: pygame.Surface, snap: Snapshot, lang: str, right: int, width: int, y: int, h: int,
                  pal: Palette, s: float) -> None:
+    """Current values beside each chart's title, or inside the chart's top right if too long."""
     m = snap.metrics
     values = (f"{m.throughput:,.0f} {t('unit.rps', lang)}", _fmt_pct(m.error_rate),
               " / ".join(_fmt_ms(v).replace(" ms", "") for v in (m.p50_ms, m.p95_ms, m.p99_ms)) + " ms")
     colors = (pal.chart_lines[0], pal.failed, pal.text)
+    titles = ("m.throughput", "m.errors", "m.latency_pct")
     for k, (v, c) in enumerate(zip(values, colors)):
         surf = text(v, round(13 * s), c, True)
-        surface.blit(surf, surf.get_rect(topright=(right, y + k * h)))
+        title_w = text(t(titles[k], lang), round(14 * s), pal.text, True).get_width()
+        y0 = y + k * h
+        if title_w + surf.get_width() + round(10 * s) > width:
+            y0 += round(24 * s)      # no room beside the title: top right inside the chart
+        surface.blit(surf, surf.get_rect(topright=(right - round(4 * s), y0)))
 
 
 _CACHE: dict[tuple, pygame.Surface] = {}

@@ -58,7 +58,7 @@ def regions(size: tuple[int, int], scale: float, caption_lines: int, side: bool)
     top_h = round(46 * scale)
     tool_h = round(56 * scale)
     cap_h = round((24 + 34 * caption_lines) * scale) if caption_lines else 0
-    side_w = round(min(w * 0.3, max(w * 0.24, 300 * scale))) if side else 0
+    side_w = round(min(w * 0.26, max(w * 0.22, 300 * scale))) if side else 0
     top = pygame.Rect(0, 0, w, top_h)
     toolbar = pygame.Rect(0, h - tool_h, w, tool_h)
     caption = pygame.Rect(0, toolbar.top - cap_h, w - side_w, cap_h) if cap_h else None
@@ -91,7 +91,7 @@ def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], sc
     card_h = CARD_H * scale
     fit = usable_h / max(1, crowd) / (card_h + 56 * scale)
     card_scale = float(min(1.0, max(0.45, fit)))
-    col_fit = (col_w * 0.82) / (CARD_W * scale)
+    col_fit = (col_w * 0.9) / (CARD_W * scale)
     card_scale = float(min(card_scale, max(0.45, col_fit)))
     for ci, tier in enumerate(tiers):
         members = columns[tier]

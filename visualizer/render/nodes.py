@@ -16,7 +16,7 @@ from visualizer.render.style import Color, Palette, node_style
 from visualizer.sim.snapshot import NodeView, Snapshot
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "assets" / "icons"
-FALL_S, FLASH_S = 1.2, 0.5        # seconds of viewing time (simulated age / speed)
+FALL_S, FLASH_S = 1.2, 0.35       # seconds of viewing time (simulated age / speed)
 MAX_OUTCOMES = 1500
 
 
@@ -134,7 +134,8 @@ def draw_marks(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
             pygame.draw.line(surface, st.edge, r.topleft, r.bottomright, w)
             pygame.draw.line(surface, st.edge, r.bottomleft, r.topright, w)
         if st.stamp:
-            _pill(surface, t(st.stamp, lang), r.center, round(20 * s), st.stamp_color or pal.failed, pal, True)
+            _pill(surface, t(st.stamp, lang), (r.centerx, r.bottom - r.height * 0.3), round(20 * s),
+                  st.stamp_color or pal.failed, pal, True)
         if st.badge:
             _pill(surface, t(st.badge, lang), (r.centerx, r.bottom + round(14 * s)), round(13 * s),
                   st.badge_color or pal.text, pal, False)
