@@ -10,7 +10,7 @@ import pygame
 
 TIER = {"client": 0, "dns": 1, "load_balancer": 2, "web_server": 3, "db_primary": 4, "db_replica": 4}
 KIND_ORDER = {"db_primary": 0, "db_replica": 1}
-CARD_W, CARD_H = 164, 90          # at scale 1 (1280x720)
+CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
 
 
 @dataclass(frozen=True)

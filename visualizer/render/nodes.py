@@ -69,10 +69,11 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
         edge = pal.highlight if n.id in (hover, selected) else st.edge
         pygame.draw.rect(surface, edge, r, st.edge_width + (1 if n.id == hover else 0), border_radius=radius)
         pad = round(8 * s)
-        ipx = round(30 * s)
+        ipx = round(28 * s)
+        full = r.width - 2 * pad
         surface.blit(icon(n.kind, ipx, st.icon), (r.left + pad, r.top + pad))
         tx = r.left + pad + ipx + round(7 * s)
-        name = text(n.id, round(17 * s), st.text, True)
+        name = text(n.id, round(18 * s), st.text, True)
         inner = r.right - pad - tx
         if n.kind in ("db_primary", "db_replica"):
             role = "db_primary" if n.promoted else n.kind
@@ -80,16 +81,17 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
             tr = tag.get_rect(topright=(r.right - pad, r.top + pad))
             pygame.draw.rect(surface, pal.bar_bg, tr.inflate(round(8 * s), round(4 * s)), border_radius=round(4 * s))
             surface.blit(tag, tr)
-            inner = tr.left - round(8 * s) - tx
-        surface.blit(name, (tx, r.top + pad - round(2 * s)), pygame.Rect(0, 0, inner, name.get_height()))
+            inner = tr.left - round(6 * s) - tx
+        surface.blit(name, name.get_rect(midleft=(tx, r.top + pad + ipx // 2)), pygame.Rect(0, 0, inner, name.get_height()))
         ip_color = pal.ok if n.public else pal.text_dim
         scope = t("badge.public" if n.public else "badge.private", lang)
-        ip = text(f"{n.ip} · {scope}", round(11 * s), ip_color)
-        surface.blit(ip, (tx, r.top + pad + round(19 * s)), pygame.Rect(0, 0, inner, ip.get_height()))
+        ip = text(f"{n.ip} · {scope}", round(12 * s), ip_color)
+        y = r.top + pad + ipx + round(3 * s)
+        surface.blit(ip, (r.left + pad, y), pygame.Rect(0, 0, full, ip.get_height()))
         line = _third_line(n, lang, snap)
         if line:
             ls = text(line, round(12 * s), pal.text_dim)
-            surface.blit(ls, (r.left + pad, r.top + pad + ipx + round(5 * s)), pygame.Rect(0, 0, r.width - 2 * pad, ls.get_height()))
+            surface.blit(ls, (r.left + pad, y + round(15 * s)), pygame.Rect(0, 0, full, ls.get_height()))
         if n.workers > 0:
             _slots(surface, n, r, lay, pal, s)
 
@@ -215,7 +217,7 @@ def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple
         label = f"{t('reason.' + reason, lang)} ×{count}" if reason else f"×{count}"
         surf = text(label, round(14 * s), pal.failed, True).copy()
         surf.set_alpha(int(255 * max(0.25, 1.0 - (now - newest) * per / FALL_S)))
-        surface.blit(surf, (r.right + 6 * s, r.centery + 6 * s + k * 18 * s))
+        surface.blit(surf, surf.get_rect(midtop=(r.centerx, r.bottom + 26 * s + k * 18 * s)))
 
 
 def hidden_queue(n: NodeView, lay: Layout, i: int) -> int:
