@@ -217,7 +217,7 @@ def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple
         label = f"{t('reason.' + reason, lang)} ×{count}" if reason else f"×{count}"
         surf = text(label, round(14 * s), pal.failed, True).copy()
         surf.set_alpha(int(255 * max(0.25, 1.0 - (now - newest) * per / FALL_S)))
-        surface.blit(surf, surf.get_rect(midtop=(r.centerx, r.bottom + 26 * s + k * 18 * s)))
+        surface.blit(surf, surf.get_rect(midtop=(r.centerx, r.bottom + 30 * s + k * 18 * s)))
 
 
 def hidden_queue(n: NodeView, lay: Layout, i: int) -> int:
