@@ -258,6 +258,8 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
     progress.finish()
     if writer is None:
         raise RecordError("no frames to record")
+    if writer.gif and progress.enabled:
+        progress.stream.write("making the GIF (palette, then dithering)...\n")
     writer.close()
     return Outcome(out, writer.frames, False, time.monotonic() - t0)
 
