@@ -1,0 +1,171 @@
+"""Lessons: every bundled lesson plays to the end, steps back exactly, and shows its key claim."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from visualizer.lesson import LessonPlayer
+from visualizer.scenario import SCENARIO_DIR, bundled, load
+from visualizer.sim import commands as C
+
+LESSONS = {sc.meta.name: sc for _, sc in bundled() if sc.meta.lesson is not None}
+DT = 0.05
+
+
+def state_of(player: LessonPlayer) -> str:
+    """Everything observable about the model now, as one comparable string."""
+    snap = player.sim.snapshot()
+    dots = {k: getattr(snap.dots, k).tolist() for k in ("id", "src", "dst", "kind", "phase")}
+    dots["frac"] = np.round(snap.dots.frac, 6).tolist()
+    nodes = [vars(n) for n in snap.nodes]
+    return json.dumps([snap.time, nodes, dots, player.sim.report()], sort_keys=True, default=str)
+
+
+def play_to_end(player: LessonPlayer, limit_s: float = 400.0) -> list[str]:
+    """Run an auto lesson to its summary card, returning the model state at each beat's start."""
+    states = [state_of(player)]
+    seen = 0
+    while not player.finished:
+        assert player.sim.time < limit_s, f"lesson stuck at beat {player.index}"
+        player.step(DT)
+        while seen < player.index:
+            seen += 1
+            assert player.sim.time == pytest.approx(player.starts[seen], abs=DT + 1e-9)
+        if len(states) <= player.index:
+            here = player.sim.time
+            player.go_to(player.index)
+            states.append(state_of(player))
+            player.seek(here)
+        player.sim.check_conservation()
+    return states
+
+
+@pytest.fixture(scope="module", params=sorted(LESSONS))
+def played(request) -> tuple[LessonPlayer, list[str]]:
+    player = LessonPlayer(LESSONS[request.param], auto=True)
+    return player, play_to_end(player)
+
+
+def test_lesson_plays_to_the_end_with_every_beat(played) -> None:
+    player, states = played
+    assert player.finished
+    assert player.index == len(player.beats) - 1
+    assert len(states) == len(player.beats)
+
+
+def test_step_back_then_forward_lands_on_identical_state(played) -> None:
+    player, states = played
+    for k in range(len(states) - 1, 0, -1):
+        player.go_to(k)
+        assert state_of(player) == states[k], f"beat {k} differs after go_to"
+        player.previous()
+        assert player.index == k - 1
+        assert state_of(player) == states[k - 1], f"beat {k - 1} differs after previous"
+        player.next()
+        assert player.index == k
+        assert state_of(player) == states[k], f"beat {k} differs after next"
+
+
+def _failed(player: LessonPlayer) -> int:
+    return sum(player.sim.snapshot().metrics.failed.values())
+
+
+def _run_beats(name: str, upto: int) -> LessonPlayer:
+    player = LessonPlayer(LESSONS[name], auto=True)
+    while player.index < upto:
+        player.step(DT)
+    return player
+
+
+def _beat_index(name: str, **match: object) -> int:
+    for i, beat in enumerate(LESSONS[name].timeline):
+        if all(getattr(beat, k) == v for k, v in match.items()):
+            return i
+    raise AssertionError(f"{name}: no beat {match}")
+
+
+def test_single_server_down_fails_every_request() -> None:
+    k = _beat_index("single-server", action="fail")
+    player = _run_beats("single-server", k)
+    player.step(0.5)  # let requests already on the wire settle
+    done, failed = player.sim.snapshot().metrics.completed, _failed(player)
+    player.step(4.0)
+    m = player.sim.snapshot().metrics
+    assert m.completed == done, "nothing completes while the only server is down"
+    assert _failed(player) > failed + 50
+
+
+def test_load_balancer_lesson_errors_stop_after_detection() -> None:
+    k = _beat_index("load-balancer", action="fail", node="web1")
+    player = _run_beats("load-balancer", k + 1)   # the beat after the detection delay
+    events = [e.event for e in player.sim.events if e.node == "web1"]
+    assert events[-2:] == ["fail", "detected_down"]
+    before = _failed(player)
+    player.step(4.0)
+    assert _failed(player) == before, "after detection no request fails"
+    web2 = player.sim.snapshot().nodes[player.sim.snapshot().index("web2")]
+    assert web2.arrivals > 0
+
+
+def test_replication_lesson_promotes_and_recovers_lost_writes() -> None:
+    k = _beat_index("replication", action="fail", node="db1")
+    player = _run_beats("replication", k + 1)
+    snap = player.sim.snapshot()
+    promoted = [n for n in snap.nodes if n.promoted]
+    assert len(promoted) == 1 and promoted[0].kind == "db_primary"
+    assert snap.metrics.lost_writes > 0, "the caption talks about lost writes"
+    r = _beat_index("replication", action="recover_data")
+    while player.index <= r:
+        player.step(DT)
+    assert player.sim.snapshot().metrics.lost_writes == 0
+    assert any(e.event == "data_recovered" for e in player.sim.events)
+
+
+def test_waiting_beat_waits_for_the_student_then_goes_on() -> None:
+    k = _beat_index("load-balancer", action="fail", node="web1")
+    player = LessonPlayer(LESSONS["load-balancer"], auto=False)
+    while player.index < k:
+        player.step(DT)
+    player.step(20.0)
+    assert player.index == k and player.waiting, "the lesson waits for the click"
+    player.apply(C.Fail("web1"))
+    assert not player.waiting
+    gap = LESSONS["load-balancer"].timeline[k + 1].at - LESSONS["load-balancer"].timeline[k].at
+    player.step(gap + DT)
+    assert player.index == k + 1
+
+
+def test_presenter_next_does_the_task_on_a_waiting_beat() -> None:
+    k = _beat_index("single-server", action="fail")
+    player = LessonPlayer(LESSONS["single-server"], auto=False)
+    while player.index < k:
+        player.next()
+    assert player.waiting
+    player.next()
+    assert not player.waiting
+    assert player.sim.snapshot().nodes[player.sim.snapshot().index("web1")].status == "down"
+
+
+def test_editing_the_past_discards_the_future() -> None:
+    player = LessonPlayer(LESSONS["load-balancer"], auto=True)
+    for _ in range(4):
+        player.next()
+    reached = len(player.starts)
+    player.go_to(1)
+    player.apply(C.SetRate(10))
+    assert len(player.starts) == 2 and reached > 2
+    assert player.timeline.horizon == player.sim.time
+
+
+def test_docs_example_lesson_is_valid(tmp_path: Path) -> None:
+    doc = (SCENARIO_DIR.parent / "docs" / "lessons.md").read_text()
+    example = re.search(r"```toml\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "my-lesson.toml"
+    path.write_text(example)
+    player = LessonPlayer(load(path), auto=True)
+    play_to_end(player)
