@@ -7,25 +7,27 @@ import os
 import sys
 from typing import Any, Callable, Protocol
 
-import numpy as np
-import pygame
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
 
-from visualizer.i18n import other, t
-from visualizer.render.dots import dot_positions
-from visualizer.render.fonts import ui_scale
-from visualizer.render.layout import Layout
-from visualizer.render.scene import Overlay, ViewState, draw_frame, legend_left, layout_for
-from visualizer.render.style import palette
-from visualizer.schema import Scenario
-from visualizer.sim import commands as C
-from visualizer.sim.snapshot import Snapshot
-from visualizer.ui.base import UIContext, Widget
-from visualizer.ui.cards import Inspector, RequestCard
-from visualizer.ui.help import HelpOverlay
-from visualizer.ui.keymap import Binding, KeyMap
-from visualizer.ui.menu import ContextMenu
-from visualizer.ui.slider import Slider
-from visualizer.ui.toast import Toasts
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+from visualizer.i18n import other, t  # noqa: E402
+from visualizer.render.dots import dot_positions  # noqa: E402
+from visualizer.render.fonts import ui_scale  # noqa: E402
+from visualizer.render.layout import Layout  # noqa: E402
+from visualizer.render.scene import Overlay, ViewState, draw_frame, legend_left, layout_for  # noqa: E402
+from visualizer.render.style import palette  # noqa: E402
+from visualizer.schema import Scenario  # noqa: E402
+from visualizer.sim import commands as C  # noqa: E402
+from visualizer.sim.snapshot import Snapshot  # noqa: E402
+from visualizer.ui.base import UIContext, Widget  # noqa: E402
+from visualizer.ui.cards import Inspector, RequestCard  # noqa: E402
+from visualizer.ui.help import HelpOverlay  # noqa: E402
+from visualizer.ui.keymap import Binding, KeyMap  # noqa: E402
+from visualizer.ui.menu import ContextMenu  # noqa: E402
+from visualizer.ui.slider import Slider  # noqa: E402
+from visualizer.ui.toast import Toasts  # noqa: E402
 
 SPEEDS = (0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 MAX_REAL_DT = 0.1
