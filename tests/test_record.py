@@ -193,3 +193,32 @@ def test_progress_line() -> None:
     p = Progress(600, enabled=False)
     line = p.line(120, p.t0 + 2.0)
     assert "120/600 frames" in line and "60.0 fps" in line and "0:08 left" in line
+
+
+def test_window_r_key_records_in_real_time_and_p_saves_a_png(tmp_path: Path) -> None:
+    from fakesim import FakeSimulation
+
+    from visualizer.app import App
+    from visualizer.record_window import REC_NOTE, install
+
+    pygame.display.init()
+    screen = pygame.display.set_mode((320, 180))
+    sc = load("load-balancer")
+    app = App(lambda: FakeSimulation(sc), sc, lang="en")
+    rec = install(app, tmp_path / "recordings", fps=30)
+    key = lambda k: app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))  # noqa: E731
+    app.render(screen)
+    key(pygame.K_r)
+    assert app.view.status_note == REC_NOTE
+    for _ in range(10):                      # half a second of window time at 20 fps
+        app.tick(0.05)
+        app.render(screen)
+    key(pygame.K_p)
+    key(pygame.K_r)
+    assert app.view.status_note == "" and rec.last is not None
+    videos = list((tmp_path / "recordings").glob("*.mp4"))
+    shots = list((tmp_path / "recordings").glob("*.png"))
+    assert len(videos) == 1 and len(shots) == 1
+    size, frames = decode(videos[0])
+    assert size == (320, 180) and len(frames) == 15   # 0.5 s at 30 fps
+    pygame.display.quit()

@@ -195,6 +195,7 @@ class Recorder:
     def __init__(self) -> None:
         self._writer: VideoWriter | None = None
         self._scratch: pygame.Surface | None = None
+        self._fps, self._shown, self._due = 30, 0.0, 0
 
     @property
     def active(self) -> bool:
@@ -213,22 +214,39 @@ class Recorder:
         size = even_size(size)
         self._scratch = pygame.Surface(size, 0, 32)
         self._writer = VideoWriter(path, size, fps, pixel_format(self._scratch))
+        self._fps, self._shown, self._due = fps, 0.0, 0
         return path
 
-    def add(self, surface: pygame.Surface) -> None:
-        """Append the picture on `surface` (e.g. the display surface after drawing)."""
+    def add(self, surface: pygame.Surface, shown_s: float | None = None) -> int:
+        """Append the picture on `surface` (e.g. the display surface); returns how many frames that made.
+
+        Without `shown_s`, one frame. With it (how long the picture was on screen), as many frames
+        as that time covers at the recording's fps, so the video keeps real time whatever the
+        window's own frame rate (at most one second's worth after a stall).
+        """
         if self._writer is None or self._scratch is None:
-            return
+            return 0
+        if shown_s is None:
+            n = 1
+        else:
+            self._shown += max(0.0, shown_s)
+            due = int(self._shown * self._fps + 0.5)
+            n, self._due = min(due - self._due, self._fps), due
+            if n <= 0:
+                return 0
         if surface.get_size() == self._scratch.get_size() and surface.get_bytesize() == 4 \
                 and pixel_format(surface) == pixel_format(self._scratch):
-            self._writer.add_surface(surface)
-            return
-        if surface.get_size() == self._scratch.get_size():
-            self._scratch.blit(surface, (0, 0))
+            data = frame_bytes(surface)
         else:
-            pygame.transform.smoothscale(surface.convert(self._scratch) if surface.get_bytesize() != 4
-                                         else surface, self._scratch.get_size(), self._scratch)
-        self._writer.add_surface(self._scratch)
+            if surface.get_size() == self._scratch.get_size():
+                self._scratch.blit(surface, (0, 0))
+            else:
+                src = surface if surface.get_bytesize() == 4 else surface.convert(self._scratch)
+                pygame.transform.smoothscale(src, self._scratch.get_size(), self._scratch)
+            data = frame_bytes(self._scratch)
+        for _ in range(n):
+            self._writer.add(data)
+        return n
 
     def stop(self) -> Path | None:
         """Finish the file; returns where it is (None if not recording)."""
