@@ -160,10 +160,26 @@ def run(argv: Sequence[str]) -> int:
         from visualizer.record import record_cli
 
         return record_cli(args, sc, lang)
+    return open_window(args, sc, lang)
+
+
+def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
+    """The window, always as a lesson player (time travel, captions if the file has them)."""
     from visualizer.app import run_window
+    from visualizer.lesson import LessonPlayer
+    from visualizer.ui.lesson_controls import install_lesson
+
+    choices = [s for _, s in bundled() if s.meta.lesson is not None]
+    if all(s.meta.name != sc.meta.name for s in choices):
+        choices.append(sc)
+    open_menu = args.lesson is None and args.scenario is None
+
+    def setup(app) -> None:
+        install_lesson(app, choices, open_menu=open_menu, seed=args.seed, rate=args.rate)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
-                      size=args.size, speed=args.speed)
+                      size=args.size, speed=args.speed, setup=setup,
+                      make_sim=lambda: LessonPlayer(sc, seed=args.seed, rate=args.rate))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,253 @@
+"""Lesson controls in the window: presenter keys, caption click, time scrubber and lesson menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pygame
+
+from visualizer.i18n import STRINGS, t
+from visualizer.lesson import LessonPlayer
+from visualizer.render.fonts import text
+from visualizer.schema import Scenario
+from visualizer.ui.base import UIContext, panel
+from visualizer.ui.keymap import Binding
+from visualizer.ui.lesson_panels import LessonOverlay
+
+STRINGS.update({
+    "key.next": {"en": "next beat (presenter clicker: PgDn)", "ko": "다음 장면 (프레젠터: PgDn)"},
+    "key.prev": {"en": "previous beat: the model really goes back", "ko": "이전 장면: 모델이 그 순간으로 되돌아갑니다"},
+    "key.home": {"en": "first beat", "ko": "첫 장면"},
+    "key.blank": {"en": "blank the screen", "ko": "화면 가리기"},
+    "key.menu": {"en": "lesson menu", "ko": "수업 목록"},
+    "menu.lessons": {"en": "Lessons", "ko": "수업 목록"},
+    "menu.hint": {"en": "↑ ↓ and Enter, a number, or click · Esc closes",
+                  "ko": "↑ ↓ 와 Enter, 숫자, 또는 클릭 · Esc로 닫기"},
+    "scrubber.hint": {"en": "drag to replay an earlier moment", "ko": "끌어서 지난 순간 다시 보기"},
+})
+
+
+@dataclass
+class LessonMenu:
+    """A modal list of lessons (and the user's own scenario); picking one restarts the window on it."""
+
+    ctx: UIContext
+    items: list[Scenario]
+    on_pick: Callable[[Scenario], None]
+    visible: bool = False
+    cursor: int = 0
+    rows: list[pygame.Rect] = field(default_factory=list)
+
+    def toggle(self) -> None:
+        self.visible = not self.visible
+
+    def process_events(self, event: pygame.event.Event) -> bool:
+        if not self.visible:
+            return False
+        if event.type == pygame.KEYDOWN:
+            n = len(self.items)
+            if event.key in (pygame.K_UP, pygame.K_PAGEUP, pygame.K_LEFT):
+                self.cursor = (self.cursor - 1) % n
+            elif event.key in (pygame.K_DOWN, pygame.K_PAGEDOWN, pygame.K_RIGHT):
+                self.cursor = (self.cursor + 1) % n
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self._pick(self.cursor)
+            elif event.key in (pygame.K_ESCAPE, pygame.K_m):
+                self.visible = False
+            elif pygame.K_1 <= event.key <= pygame.K_9 and event.key - pygame.K_1 < n:
+                self._pick(event.key - pygame.K_1)
+            elif event.key not in (pygame.K_q, pygame.K_l, pygame.K_F11):
+                return True
+            else:
+                return False
+            return True
+        if event.type == pygame.MOUSEMOTION:
+            hit = self._row_at(event.pos)
+            if hit is not None:
+                self.cursor = hit
+            return True
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            hit = self._row_at(event.pos)
+            if hit is not None and event.button == 1:
+                self._pick(hit)
+            return True
+        return event.type in (pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL)
+
+    def _row_at(self, pos: tuple[int, int]) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.collidepoint(pos)), None)
+
+    def _pick(self, i: int) -> None:
+        self.visible = False
+        self.on_pick(self.items[i])
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self.rows = []
+        if not self.visible:
+            return
+        s, pal, lang = self.ctx.scale, self.ctx.pal, self.ctx.lang
+        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+        shade.fill((0, 0, 0, 180))
+        surface.blit(shade, (0, 0))
+        px, line = round(24 * s), round(54 * s)
+        titles = [getattr(sc.meta.title, lang) for sc in self.items]
+        w = min(surface.get_width() - 40, max(text(x, px, pal.text, True).get_width() for x in titles) + round(140 * s))
+        h = min(surface.get_height() - 40, round(130 * s) + line * len(titles))
+        box = pygame.Rect(0, 0, max(w, round(520 * s)), h)
+        box.center = surface.get_rect().center
+        panel(surface, box, pal, s, pal.highlight)
+        surface.blit(text(t("menu.lessons", lang), round(30 * s), pal.text, True), (box.left + round(32 * s), box.top + round(22 * s)))
+        y = box.top + round(80 * s)
+        for i, title in enumerate(titles):
+            row = pygame.Rect(box.left + round(20 * s), y, box.width - round(40 * s), line - round(6 * s))
+            if i == self.cursor:
+                pygame.draw.rect(surface, pal.highlight, row, max(2, round(3 * s)), border_radius=round(8 * s))
+            label = text(title, px, pal.text, i == self.cursor)
+            surface.blit(label, label.get_rect(midleft=(row.left + round(16 * s), row.centery)))
+            self.rows.append(row)
+            y += line
+        hint = text(t("menu.hint", lang), round(15 * s), pal.text_dim)
+        surface.blit(hint, hint.get_rect(bottomleft=(box.left + round(32 * s), box.bottom - round(14 * s))))
+
+
+@dataclass
+class Scrubber:
+    """A time bar under the picture: beat marks, the present, and drag-to-seek into the past."""
+
+    ctx: UIContext
+    player: Callable[[], LessonPlayer]
+    rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
+    dragging: bool = False
+    preview: float | None = None
+
+    def place(self, rect: pygame.Rect) -> None:
+        self.rect = rect
+
+    def _time_at(self, x: int) -> float:
+        horizon = max(self.player().timeline.horizon, 1e-9)
+        frac = (x - self.rect.left) / max(1, self.rect.width)
+        return min(1.0, max(0.0, frac)) * horizon
+
+    def process_events(self, event: pygame.event.Event) -> bool:
+        grab = self.rect.inflate(0, round(16 * self.ctx.scale))
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and grab.collidepoint(event.pos):
+            self.dragging, self.preview = True, self._time_at(event.pos[0])
+            return True
+        if event.type == pygame.MOUSEMOTION and self.dragging:
+            self.preview = self._time_at(event.pos[0])
+            return True
+        if event.type == pygame.MOUSEBUTTONUP and self.dragging:
+            self.dragging = False
+            self.player().seek(self._time_at(event.pos[0]))
+            self.preview = None
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.rect.width <= 0:
+            return
+        s, pal, p = self.ctx.scale, self.ctx.pal, self.player()
+        horizon = max(p.timeline.horizon, 1e-9)
+        r = self.rect
+        pygame.draw.rect(surface, pal.panel, r, border_radius=r.height // 2)
+        now = self.preview if self.preview is not None else p.sim.time
+        filled = r.copy()
+        filled.width = max(r.height, round(r.width * min(1.0, now / horizon)))
+        pygame.draw.rect(surface, pal.link, filled, border_radius=r.height // 2)
+        for start in p.starts:
+            x = r.left + round(r.width * min(1.0, start / horizon))
+            pygame.draw.line(surface, pal.text_dim, (x, r.top - round(3 * s)), (x, r.bottom + round(3 * s)), max(1, round(2 * s)))
+        knob = (filled.right, r.centery)
+        pygame.draw.circle(surface, pal.highlight if self.dragging else pal.text, knob, round(r.height * 0.8))
+
+
+def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
+                   seed: int | None = None, rate: float | None = None) -> LessonOverlay:
+    """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu."""
+    overlay = LessonOverlay(app.sim)
+    state = {"index": None, "was_paused": False}
+
+    def player() -> LessonPlayer:
+        return app.sim
+
+    def pick(sc: Scenario) -> None:
+        app.scenario = sc
+        app.make_sim = lambda: LessonPlayer(sc, seed=seed, rate=rate)
+        app.restart()
+        app.view.title = getattr(sc.meta.title, app.view.lang)
+        state["index"] = None
+
+    def blank() -> None:
+        overlay.blank = not overlay.blank
+        if overlay.blank:
+            state["was_paused"], app.view.paused = app.view.paused, True
+        else:
+            app.view.paused = state["was_paused"]
+
+    def sync(app_: Any, _dt: float) -> None:
+        p = player()
+        overlay.player = p
+        if p.index != state["index"]:
+            state["index"] = p.index
+            app._set_speed(p.speed())
+        lang = app.view.lang
+        captioned = [b for b in p.beats[: p.index + 1] if b.caption is not None]
+        app.view.caption = getattr(captioned[-1].caption, lang) if captioned else None
+        app.view.progress = (p.index + 1, len(p.beats)) if p.beats else None
+        app.view.highlight = tuple(p.beat.highlight) if p.beat is not None else ()
+        lay = app.layout
+        if lay is not None:
+            s = lay.scale
+            g = lay.graph
+            scrubber.place(pygame.Rect(g.left + round(20 * s), g.bottom - round(18 * s), g.width - round(40 * s), round(6 * s)))
+
+    def beat_key(fn: Callable[[LessonPlayer], None]) -> Callable[[], None]:
+        def run() -> None:
+            fn(player())
+            app.snap = app.sim.snapshot()
+        return run
+
+    menu = LessonMenu(app.ctx, choices, pick, visible=open_menu)
+    scrubber = Scrubber(app.ctx, player)
+    caption_click = CaptionClick(app, beat_key(LessonPlayer.next))
+    app.components[:0] = [scrubber, caption_click]
+    app.components.append(menu)
+    app.overlays.append(overlay)
+    app.tick_hooks.append(sync)
+    k = pygame
+    app.bind(Binding("next", (k.K_PAGEDOWN, k.K_RIGHT, k.K_RETURN, k.K_KP_ENTER), shown="PgDn / → / Enter",
+                     help="key.next"), beat_key(LessonPlayer.next))
+    app.bind(Binding("prev", (k.K_PAGEUP, k.K_LEFT), shown="PgUp / ←", help="key.prev"), beat_key(LessonPlayer.previous))
+    app.bind(Binding("home", (k.K_HOME,), shown="Home", help="key.home"), beat_key(LessonPlayer.home))
+    app.bind(Binding("blank", (k.K_b, k.K_PERIOD), (".",), shown="B / .", help="key.blank"), blank)
+    app.bind(Binding("menu", (k.K_m,), shown="M", help="key.menu"), menu.toggle)
+    sync(app, 0.0)
+    return overlay
+
+
+@dataclass
+class CaptionClick:
+    """A click on the caption bar means Next (as on a presenter's slide)."""
+
+    app: Any
+    on_click: Callable[[], None]
+
+    def process_events(self, event: pygame.event.Event) -> bool:
+        lay = self.app.layout
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and lay is not None \
+                and lay.caption is not None and lay.caption.collidepoint(event.pos):
+            self.on_click()
+            return True
+        return False
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pass

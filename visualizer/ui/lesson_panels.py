@@ -1,0 +1,150 @@
+"""What a lesson draws over the picture: theory panel, summary card, blank screen (pure of state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from visualizer.i18n import STRINGS, t
+from visualizer.lesson import LessonPlayer
+from visualizer.render.fonts import text, wrap
+from visualizer.render.layout import Layout
+from visualizer.render.scene import ViewState
+from visualizer.render.style import Palette, palette
+from visualizer.sim.snapshot import Snapshot
+from visualizer.sim.tiers import BY_NAME
+from visualizer import theory
+from visualizer.ui.base import panel
+
+STRINGS.update({
+    "lesson.summary": {"en": "Summary", "ko": "정리"},
+    "lesson.question": {"en": "Think about it", "ko": "생각해 볼 질문"},
+    "lesson.summary_keys": {"en": "M: lessons · Home: play again · ←: back", "ko": "M: 수업 목록 · Home: 처음부터 · ←: 이전"},
+    "lesson.waiting": {"en": "Your turn: do what the caption says (or press → to let it happen)",
+                       "ko": "직접 해 보세요: 자막대로 해 보거나, →를 누르면 저절로 진행됩니다"},
+    "theory.availability": {"en": "Availability of n servers", "ko": "서버 n대의 가용성"},
+    "theory.avail_formula": {"en": "each up {a}: 1 − (1 − a)^n = {p} with n = {n}",
+                             "ko": "한 대가 {a} 정상일 때 1 − (1 − a)^n = {p} (n = {n})"},
+    "theory.avail_one": {"en": "one server alone: {p}", "ko": "서버 한 대뿐이면: {p}"},
+    "theory.measured_avail": {"en": "measured so far: {p}", "ko": "지금까지 측정값: {p}"},
+    "theory.utilization": {"en": "Utilization ρ = λ / (c·μ)", "ko": "이용률 ρ = λ / (c·μ)"},
+    "theory.util_formula": {"en": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s → ρ = {rho:.2f}",
+                            "ko": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s → ρ = {rho:.2f}"},
+    "theory.mmc": {"en": "M/M/c predicts {w} in the server; measured p50 {p50:.0f} ms",
+                   "ko": "M/M/c 예측: 서버 안에서 {w}, 측정된 p50 {p50:.0f} ms"},
+    "theory.overload": {"en": "ρ ≥ 1: the queue grows without bound", "ko": "ρ ≥ 1: 대기열이 끝없이 늘어납니다"},
+    "theory.replication": {"en": "Writes a replica is missing", "ko": "부 서버에 아직 없는 쓰기"},
+    "theory.repl_formula": {"en": "write rate × lag = {w:.0f}/s × {lag:.0f} ms ≈ {n:.1f}",
+                            "ko": "쓰기 속도 × 지연 = {w:.0f}/s × {lag:.0f} ms ≈ {n:.1f}"},
+    "theory.repl_measured": {"en": "behind now: {pending} · stale reads: {stale} · lost writes: {lost}",
+                             "ko": "지금 밀린 쓰기: {pending} · 오래된 읽기: {stale} · 유실된 쓰기: {lost}"},
+})
+
+TEXTBOOK_AVAILABILITY = 0.99
+
+
+@dataclass
+class LessonOverlay:
+    """Draws the lesson's extras on top of draw_frame; reads the player, changes nothing."""
+
+    player: LessonPlayer
+    blank: bool = False
+
+    def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None:
+        if self.blank:
+            surface.fill((0, 0, 0))
+            return
+        pal = palette(view.projector)
+        beat = self.player.beat
+        if self.player.finished:
+            draw_summary(surface, self.player, view.lang, lay, pal)
+        elif beat is not None and beat.theory:
+            lines = theory_lines(beat.theory, self.player, snap, view.lang)
+            corner = (lay.graph.left + round(16 * lay.scale), lay.graph.top + round(12 * lay.scale))
+            draw_card(surface, lines, lay, pal, corner)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%" if x < 0.9999 else f"{100 * x:.4f}%"
+
+
+def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
+    """(text, is_title) rows of the theory panel for this beat, from formulas and measurements."""
+    m = snap.metrics
+    webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
+    if kind == "availability":
+        n = max(1, sum(1 for w in webs if w.detected_up is not False))
+        a = TEXTBOOK_AVAILABILITY
+        return [(t("theory.availability", lang), True),
+                (t("theory.avail_formula", lang, a=_pct(a), p=_pct(theory.parallel_availability(a, n)), n=n), False),
+                (t("theory.avail_one", lang, p=_pct(a)), False),
+                (t("theory.measured_avail", lang, p=_pct(m.availability)), False)]
+    if kind == "utilization":
+        rows = [(t("theory.utilization", lang), True)]
+        share = m.rate / max(1, len(webs))
+        for node in webs[:3]:
+            spec = player.scenario.node(node.id) if _known(player, node.id) else None
+            base_ms = getattr(spec, "service_ms", 20.0)
+            service_ms = base_ms / BY_NAME[node.tier or "small"].speed
+            rho = theory.utilization(share, node.workers, service_ms)
+            rows.append((t("theory.util_formula", lang, node=node.id, lam=share, c=node.workers,
+                           mu=1000.0 / service_ms, rho=rho), False))
+            if rho >= 1:
+                rows.append((t("theory.overload", lang), False))
+            else:
+                w = theory.mmc_mean_time_ms(share, node.workers, service_ms)
+                rows.append((t("theory.mmc", lang, w=f"{w:.0f} ms", p50=m.p50_ms), False))
+        return rows
+    replicas = [n for n in snap.nodes if n.kind == "db_replica" and n.lag_ms is not None]
+    lag = max((n.lag_ms for n in replicas), default=0.0)
+    w_rate = m.rate * (1.0 - player.scenario.traffic.read_ratio)
+    pending = max((n.pending_writes for n in replicas), default=0)
+    return [(t("theory.replication", lang), True),
+            (t("theory.repl_formula", lang, w=w_rate, lag=lag, n=theory.unreplicated_writes(w_rate, lag)), False),
+            (t("theory.repl_measured", lang, pending=pending, stale=m.stale_reads, lost=m.lost_writes), False)]
+
+
+def _known(player: LessonPlayer, node_id: str) -> bool:
+    return any(n.id == node_id for n in player.scenario.nodes)
+
+
+def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette,
+              topleft: tuple[int, int]) -> None:
+    """A panel with a bold title row and plain rows, sized to its text."""
+    s = lay.scale
+    px = round(17 * s)
+    rendered = [text(line, round(px * (1.1 if bold else 1.0)), pal.highlight if bold else pal.text, bold)
+                for line, bold in lines]
+    w = max(r.get_width() for r in rendered) + round(32 * s)
+    h = sum(round(r.get_height() * 1.25) for r in rendered) + round(24 * s)
+    box = pygame.Rect(topleft, (w, h))
+    panel(surface, box, pal, s, pal.highlight)
+    y = box.top + round(12 * s)
+    for r in rendered:
+        surface.blit(r, (box.left + round(16 * s), y))
+        y += round(r.get_height() * 1.25)
+
+
+def draw_summary(surface: pygame.Surface, player: LessonPlayer, lang: str, lay: Layout, pal: Palette) -> None:
+    """The end-of-lesson card: summary and a question to think about."""
+    s, meta = lay.scale, player.scenario.meta
+    box = lay.graph.inflate(-round(lay.graph.width * 0.16), -round(lay.graph.height * 0.14))
+    panel(surface, box, pal, s, pal.highlight)
+    x, y, width = box.left + round(32 * s), box.top + round(24 * s), box.width - round(64 * s)
+    title = text(getattr(meta.title, lang), round(28 * s), pal.text, True)
+    surface.blit(title, (x, y))
+    y += title.get_height() + round(18 * s)
+    for head, body in (("lesson.summary", meta.summary), ("lesson.question", meta.question)):
+        if body is None:
+            continue
+        surface.blit(text(t(head, lang), round(20 * s), pal.highlight, True), (x, y))
+        y += round(32 * s)
+        px = round(20 * s)
+        for line in wrap(getattr(body, lang), px, width):
+            surface.blit(text(line, px, pal.text), (x, y))
+            y += round(px * 1.45)
+        y += round(14 * s)
+    keys = text(t("lesson.summary_keys", lang), round(15 * s), pal.text_dim)
+    surface.blit(keys, (x, min(y, box.bottom - keys.get_height() - round(14 * s))))
+
