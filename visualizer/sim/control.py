@@ -213,8 +213,7 @@ def _do_remove_server(sim: Any, cmd: RemoveServer, node: Server) -> None:
 
 
 def _do_upgrade(sim: Any, cmd: Upgrade, node: Server) -> None:
-    node.touch(sim.time)
-    node.set_tier(next_tier(node.tier, node.id).name)
+    node.set_tier(next_tier(node.tier, node.id).name, sim.time)
     sim.fill(node)
     sim.log("upgrade", node.id)
 

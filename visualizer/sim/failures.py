@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import math
+from heapq import heapify, heappush
+
 from visualizer.sim.nodes import BOOTING, CATCHING_UP, DOWN, REMOVED, UP, Node
 from visualizer.sim.replication import FROZEN, STREAM
 from visualizer.sim.servers import Server
@@ -17,12 +20,10 @@ def fail_node(sim: Any, node: Node) -> None:
     sim.log("fail", node.id)
     if node.kind == "load_balancer":
         for r in [r for r in sim.live.values() if r.via is node and r.t_via > now]:
+            r.dead = True
             sim.fail(r, "node_down", node)   # on its way to the balancer that just failed
     if isinstance(node, Server):
-        node.epoch += 1
-        for r in node.drop_all(now):
-            if not r.done:
-                sim.fail(r, "node_down", node)
+        _empty_server(sim, node, now)
         repl = sim.repl
         if node is repl.primary:
             for rep in repl.replicas:
@@ -38,11 +39,56 @@ def fail_node(sim: Any, node: Node) -> None:
         sim.push(now + sim.draws.exponential() * node.mttr_s, _random_recover, (sim, node, node.token))
 
 
+def _empty_server(sim: Any, srv: Server, now: float) -> None:
+    """The node died: everything in service, waiting on the database or queued there fails."""
+    inside = [(r, a) for r, a in srv.active.items() if a[2] is None or a[2] > now]
+    queued = list(srv.queue)
+    srv.active.clear()
+    srv.queue.clear()
+    srv.free = []
+    srv.held = 0
+    srv.epoch += 1
+    srv.release_token += 1
+    srv.release_at = math.inf
+    for r, (arrived, start, leaves, web, t_back, counted) in inside:
+        if leaves is None:
+            srv.busy_area += now - start
+        else:
+            srv.busy_area -= leaves - now
+        if counted:
+            srv.completed -= 1
+            srv.sojourn -= leaves - arrived
+        if web is not None:
+            _answer_early(sim, web, r, t_back, now)
+        r.dead = True
+        sim.fail(r, "node_down", srv)
+    for r in queued:
+        r.dead = True
+        sim.fail(r, "node_down", srv)
+
+
+def _answer_early(sim: Any, web: Server, r: Any, t_back: float, now: float) -> None:
+    """A database died under a call: the web worker waiting for it is free now, not at t_back."""
+    act = web.active.get(r)
+    if act is None or act[2] != t_back or t_back not in web.free:
+        return
+    web.free.remove(t_back)
+    heapify(web.free)
+    heappush(web.free, now)
+    web.busy_area -= t_back - now
+    web.sojourn -= t_back - now
+    act[2] = now
+    if web.queue:
+        sim.fill(web)
+
+
 def recover_node(sim: Any, node: Node) -> None:
     """Bring a node back; a database replica catches up before it serves again."""
     now = sim.time
     node.token += 1
     repl = sim.repl
+    if isinstance(node, Server):
+        node.reset_workers(now)
     if node is repl.primary:
         node.set_status(UP, now)
         for rep in repl.replicas:
@@ -81,6 +127,7 @@ def caught_up(arg: tuple[Any, Server, int]) -> None:
 def booted(arg: tuple[Any, Server, int]) -> None:
     sim, node, token = arg
     if node.token == token and node.status == BOOTING:
+        node.reset_workers(sim.time)
         node.set_status(UP, sim.time)
         sim.log("booted", node.id)
 
@@ -116,7 +163,7 @@ def clone_server(sim: Any, tpl: Server, kind: str) -> Server:
     """A new server configured like `tpl` (same size and speed), registered in the graph."""
     new = Server(new_id(sim, tpl.id), kind, len(sim.nodes), tpl.cfg)
     new.base_workers, new.base_tier = tpl.base_workers, tpl.base_tier
-    new.set_tier(tpl.tier)
+    new.set_tier(tpl.tier, sim.time)
     new.weight = tpl.weight
     new.lag_s, new.replace_s = tpl.lag_s, tpl.replace_s
     new.mtbf_s, new.mttr_s = tpl.mtbf_s, tpl.mttr_s

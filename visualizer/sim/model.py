@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import gc
+from bisect import bisect_right
 from collections import deque
-from heapq import heappop, heappush
+from heapq import heappop, heappush, heapreplace
 from typing import Any
 
 import networkx as nx
@@ -14,13 +16,14 @@ from visualizer.sim.commands import Command
 from visualizer.sim.draws import Draws
 from visualizer.sim.events import EventQueue
 from visualizer.sim.nodes import UP, Node
-from visualizer.sim.replication import Replication
+from visualizer.sim.replication import STREAM, Replication
 from visualizer.sim.report import Stats, build_report
 from visualizer.sim.requests import READ, WRITE, Request
 from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import IN_SERVICE, ON_LINK, QUEUED, Event, Snapshot
 from visualizer.sim.tiers import BY_NAME
 
+INF = float("inf")
 KEEP_FINISHED = 20_000   # finished requests kept for request_info (clicks on recent dots)
 
 
@@ -84,10 +87,19 @@ class Simulation:
         if not t >= self.time:
             raise ValueError(f"cannot run back in time from {self.time} to {t}")
         heap = self.q.heap
-        while heap and heap[0][0] <= t:
-            et, _, fn, arg = heappop(heap)
-            self.time = et
-            fn(arg)
+        # Our garbage has no reference cycles (freed by reference counting), so the cyclic
+        # collector only costs time here (a quarter of it); it is back on when we return.
+        collecting = gc.isenabled()
+        if collecting:
+            gc.disable()
+        try:
+            while heap and heap[0][0] <= t:
+                et, _, fn, arg = heappop(heap)
+                self.time = et
+                fn(arg)
+        finally:
+            if collecting:
+                gc.enable()
         self.time = t
 
     def apply(self, cmd: Command) -> None:
@@ -202,9 +214,9 @@ class Simulation:
             handler = None
         t = now + client.lat[to.id]
         if handler is None and to.kind == "load_balancer" and to.status == UP and to.pool:
-            self._through_lb(req, ((client.idx, now),), to, t)
+            self._through_lb(req, client, now, to, t)
         else:
-            req.wp = ((client.idx, now), (to.idx, t))
+            req.plan.append((now, t, client.idx, to.idx, ON_LINK, True))
             req.dest = to
             q.seq += 1
             heappush(heap, (t, q.seq, handler or client.entry_handler, req))
@@ -222,19 +234,21 @@ class Simulation:
                 dq.popleft()
             elif r.deadline <= now:
                 dq.popleft()
-                self.fail(r, "timeout", r.route[0])
+                self.fail(r, "timeout", r.route[0], release_web=False)   # servers keep working on it
             else:
                 self.deadline_pending = True
                 self.q.push(r.deadline, self._deadline, None)
                 break
 
     # ---- request flow -------------------------------------------------------------------------
+    # Events happen where a decision needs the state of that moment: a request reaching a server
+    # (or DNS, or a balancer it could not pass straight through), a queued request getting a
+    # worker, and the answer reaching the client. Everything between is computed: link travel,
+    # service, the database round trip, the way back.
 
-    def _travel(self, req: Request, a: Node, b: Node, lat: float, handler: Any) -> None:
+    def _travel(self, req: Request, a: Node, b: Node, lat: float, handler: Any, fwd: bool = True) -> None:
         now = self.time
-        req.phase = ON_LINK
-        req.at = None
-        req.wp = ((a.idx, now), (b.idx, now + lat))
+        req.plan.append((now, now + lat, a.idx, b.idx, ON_LINK, fwd))
         req.dest = b
         q = self.q
         q.seq += 1
@@ -244,7 +258,6 @@ class Simulation:
         if req.done:
             return
         dns, now = req.dest, self.time
-        req.hops.append((dns.id, now))
         if dns.status != UP:
             self.fail(req, "dns", dns)
             return
@@ -255,15 +268,15 @@ class Simulation:
         entry = client.entry
         t_back = now + client.lat[dns.id]
         t_entry = t_back + client.lat[entry.id]
-        req.hops.append((client.id, t_back))
+        req.plan.append((now, t_back, dns.idx, client.idx, ON_LINK, False))
         if entry.kind == "load_balancer" and entry.status == UP and entry.pool:
-            self._through_lb(req, ((dns.idx, now), (client.idx, t_back)), entry, t_entry)
+            self._through_lb(req, client, t_back, entry, t_entry)
             return
-        req.wp = ((dns.idx, now), (client.idx, t_back), (entry.idx, t_entry))
+        req.plan.append((t_back, t_entry, client.idx, entry.idx, ON_LINK, True))
         req.dest = entry
         self.q.push(t_entry, client.entry_handler, req)
 
-    def _through_lb(self, req: Request, wp: tuple, lb: Any, t_lb: float) -> None:
+    def _through_lb(self, req: Request, frm: Node, t_from: float, lb: Any, t_lb: float) -> None:
         """Pass a load balancer without an event of its own: it picks the backend as the request
         sets off towards it (a request whose balancer fails before it gets there fails then)."""
         b = lb.choose(req.user, None, self.draws)
@@ -272,11 +285,12 @@ class Simulation:
         b.lb_active += 1
         req.backend = b
         req.route.append(lb)
-        req.hops.append((lb.id, t_lb))
         req.via = lb
         req.t_via = t_lb
         t = t_lb + lb.lat[b.id]
-        req.wp = wp + ((lb.idx, t_lb), (b.idx, t))
+        plan = req.plan
+        plan.append((t_from, t_lb, frm.idx, lb.idx, ON_LINK, True))
+        plan.append((t_lb, t, lb.idx, b.idx, ON_LINK, True))
         req.dest = b
         q = self.q
         q.seq += 1
@@ -286,7 +300,6 @@ class Simulation:
         if req.done:
             return
         lb, now = req.dest, self.time
-        req.hops.append((lb.id, now))
         if lb.status != UP:
             self.fail(req, "node_down", lb)
             return
@@ -301,150 +314,161 @@ class Simulation:
         req.backend = b
         if req.route[-1] is not lb:
             req.route.append(lb)
-        t = now + lb.lat[b.id]
-        req.wp = ((lb.idx, now), (b.idx, t))
-        req.dest = b
-        q = self.q
-        q.seq += 1
-        heappush(q.heap, (t, q.seq, self._at_lb if b.kind == "load_balancer" else self._at_server, req))
+        self._travel(req, lb, b, lb.lat[b.id], self._at_lb if b.kind == "load_balancer" else self._at_server)
 
     def _at_server(self, req: Request) -> None:
-        if req.done:
+        """A request (or a database call) reaches a server: a free worker takes it, or it queues."""
+        if req.dead:
             return
         srv, now = req.dest, self.time
-        req.hops.append((srv.id, now))
         if not srv.accepting:
             self._refuse(req, srv, "node_down")
             return
         srv.arrivals += 1
-        if srv.kind == "web_server":
-            req.t_web = now
-        else:
-            req.t_db = now
-        if srv.busy < srv.workers:
-            srv.busy += 1
-            srv.active[req] = now
-            req.phase = IN_SERVICE
-            req.at = srv
-            req.svc_epoch = srv.epoch
-            if srv.dist == "exp":
-                dt = self.draws.exponential() * srv.service_s / srv.speed
+        free = srv.free
+        if srv.queue or not free or free[0] > now:
+            if len(srv.queue) < srv.queue_limit:
+                srv.queue.append(req)
+                req.t_arr = now
+                req.plan.append((now, INF, srv.idx, srv.idx, QUEUED, not req.db_done))
+                if free and free[0] < srv.release_at:
+                    self._ensure_release(srv)
             else:
-                dt = srv.service_time(self.draws)
-            q = self.q
-            q.seq += 1
-            heappush(q.heap, (now + dt, q.seq, self._served, req))
-        elif len(srv.queue) < srv.queue_limit:
-            srv.queue.append(req)
-            req.phase = QUEUED
-            req.at = srv
-        else:
-            srv.dropped += 1
-            self._refuse(req, srv, "queue_full")
+                srv.dropped += 1
+                self._refuse(req, srv, "queue_full")
+            return
+        self._begin(srv, req, now, now)
 
     def _refuse(self, req: Request, srv: Node, reason: str) -> None:
-        """A backend turned the request away: its load balancer retries elsewhere if allowed."""
+        """A server turned the request away: its load balancer retries elsewhere if allowed."""
         lb = srv.lb
-        if lb is not None and req.backend is srv and lb.retries > 0 and lb.status == UP:
+        if (lb is not None and req.backend is srv and lb.retries > 0 and lb.status == UP
+                and not req.done):
             tried = req.tried or []
             if len(tried) < lb.retries:
                 tried.append(srv)
                 req.tried = tried
                 srv.lb_active -= 1
                 req.backend = None
-                self._travel(req, srv, lb, lb.lat.get(srv.id, 0.0), self._at_lb)
+                self._travel(req, srv, lb, lb.lat.get(srv.id, 0.0), self._at_lb, fwd=False)
                 return
         self.fail(req, reason, srv)
 
-    def _start(self, srv: Server, req: Request) -> None:
-        now = self.time
-        srv.busy += 1
-        srv.active[req] = now
-        req.phase = IN_SERVICE
-        req.at = srv
-        req.svc_epoch = srv.epoch
+    def _begin(self, srv: Server, req: Request, arrived: float, now: float) -> None:
+        """A free worker (free[0] <= now) takes the request; plan its service and what follows."""
         if srv.dist == "exp":
-            dt = self.draws.exponential() * srv.service_s / srv.speed
+            e = now + self.draws.exponential() * srv.service_s / srv.speed
         else:
-            dt = srv.service_time(self.draws)
+            e = now + srv.service_time(self.draws)
+        i = srv.idx
+        plan = req.plan
+        if len(srv.active) > 4 * srv.workers + 64:
+            srv.purge(now)
+        active = srv.active
         q = self.q
-        q.seq += 1
-        heappush(q.heap, (now + dt, q.seq, self._served, req))
-
-    def release(self, srv: Server, req: Request) -> None:
-        """Free the worker `req` held and start the next live request in the queue."""
-        ts = srv.active.pop(req, None)
-        if ts is None:
-            return
-        srv.busy_area += self.time - ts
-        srv.busy -= 1
-        q = srv.queue
-        while q and srv.busy < srv.workers:
-            nxt = q.popleft()
-            if not nxt.done:
-                self._start(srv, nxt)
-
-    def fill(self, srv: Server) -> None:
-        """Start queued requests while workers are free (after an upgrade)."""
-        q = srv.queue
-        while q and srv.busy < srv.workers:
-            nxt = q.popleft()
-            if not nxt.done:
-                self._start(srv, nxt)
-
-    def _served(self, req: Request) -> None:
-        srv = req.at
-        if req.svc_epoch != srv.epoch:
-            return                      # the node failed meanwhile; the request failed with it
-        if req.done:
-            self.release(srv, req)      # the client gave up; the work is wasted
-            return
-        now = self.time
-        if srv.uses_db and not req.db_done:
+        if srv.uses_db and not req.db_done and req.web is None:
             db, reason = self._pick_db(req)
-            if db is None:
-                self.release(srv, req)
-                self.fail(req, reason, srv)
+            plan.append((now, e, i, i, IN_SERVICE, True))
+            if db is None:          # it finds out when its code gets to the database call
+                heapreplace(srv.free, e)
+                srv.busy_area += e - now
+                active[req] = [arrived, now, e, None, 0.0, False]
+                q.seq += 1
+                heappush(q.heap, (e, q.seq, self._fail_event, (req, reason, srv)))
                 return
-            req.web = srv               # the worker stays busy until the answer comes back
-            t = now + srv.lat.get(db.id, srv.db_lat)
-            req.phase = ON_LINK
-            req.at = None
-            req.wp = ((srv.idx, now), (db.idx, t))
+            heappop(srv.free)       # the worker waits for the database's answer
+            srv.held += 1
+            active[req] = [arrived, now, None, None, 0.0, False]
+            req.web = srv
+            req.web_epoch = srv.epoch
+            t = e + srv.lat.get(db.id, srv.db_lat)
+            plan.append((e, t, i, db.idx, ON_LINK, True))
             req.dest = db
-            q = self.q
             q.seq += 1
             heappush(q.heap, (t, q.seq, self._at_server, req))
             return
-        self.release(srv, req)
+        heapreplace(srv.free, e)
+        srv.busy_area += e - now
         srv.completed += 1
+        srv.sojourn += e - arrived
         if srv.kind == "web_server":
-            srv.sojourn += now - req.t_web
-            self._respond(req, srv)
+            active[req] = [arrived, now, e, None, 0.0, True]
+            plan.append((now, e, i, i, IN_SERVICE, True))
+            self._respond(req, srv, e)
             return
-        srv.sojourn += now - req.t_db
         req.db_done = True
         repl = self.repl
         if req.kind == WRITE:
             if srv is repl.primary:
                 repl.commit(req.key, now)
-        elif srv.mode and srv is not repl.primary and repl.is_stale(srv, req.key, now):
-            req.stale = True
-            self.stats.stale_reads += 1
-            self.stats.bin(now)[3] += 1
+        elif srv.mode and srv is not repl.primary:
+            if srv.mode == STREAM:
+                applied = bisect_right(repl.times, now - srv.lag_s)
+                if applied < srv.base_lsn:
+                    applied = srv.base_lsn
+            else:
+                applied = repl.applied(srv, now)
+            if repl.key_last.get(req.key, 0) > applied:
+                req.stale = True
+                self.stats.stale_reads += 1
+                self.stats.bin(now)[3] += 1
         web = req.web
+        plan.append((now, e, i, i, IN_SERVICE, True))
         if web is None:
-            self._respond(req, srv)
+            active[req] = [arrived, now, e, None, 0.0, True]
+            self._respond(req, srv, e)
             return
-        t = now + web.lat.get(srv.id, web.db_lat)
-        req.phase = ON_LINK
-        req.at = None
-        req.fwd = False
-        req.wp = ((srv.idx, now), (web.idx, t))
-        req.dest = web
-        q = self.q
-        q.seq += 1
-        heappush(q.heap, (t, q.seq, self._back_at_web, req))
+        t = e + web.lat.get(srv.id, web.db_lat)
+        active[req] = [arrived, now, e, web, t, True]
+        plan.append((e, t, i, web.idx, ON_LINK, False))
+        self._unhold(web, req, t)
+        self._respond(req, web, t)
+
+    def _unhold(self, web: Server, req: Request, t: float) -> None:
+        """The web worker waiting on `req`'s database call is free at `t`."""
+        req.web = None
+        if req.web_epoch != web.epoch:
+            return                  # the web server failed meanwhile; its workers were reset
+        act = web.active.get(req)
+        if act is None or act[2] is not None:
+            return
+        act[2] = t
+        act[5] = True
+        web.held -= 1
+        heappush(web.free, t)
+        web.busy_area += t - act[1]
+        web.completed += 1
+        web.sojourn += t - act[0]
+        if web.queue and web.free[0] < web.release_at:
+            self._ensure_release(web)
+
+    def _ensure_release(self, srv: Server) -> None:
+        """Make sure an event hands the next free worker to the head of the queue."""
+        if not srv.free:
+            return
+        f = max(srv.free[0], self.time)
+        if f < srv.release_at:
+            srv.release_at = f
+            srv.release_token += 1
+            self.q.push(f, self._release, (srv, srv.release_token))
+
+    def _release(self, arg: tuple[Server, int]) -> None:
+        srv, token = arg
+        if token != srv.release_token:
+            return
+        srv.release_at = INF
+        now = self.time
+        q, free = srv.queue, srv.free
+        while q and free and free[0] <= now:
+            req = q.popleft()
+            self._begin(srv, req, req.t_arr, now)
+        if q:
+            self._ensure_release(srv)
+
+    def fill(self, srv: Server) -> None:
+        """Hand newly free workers (after an upgrade) to queued requests."""
+        if srv.queue:
+            self._ensure_release(srv)
 
     def _pick_db(self, req: Request) -> tuple[Server | None, str]:
         """Writes to the primary; reads round-robin over serving replicas, else the primary."""
@@ -455,83 +479,77 @@ class Simulation:
         reps = repl.replicas
         n = len(reps)
         rr = repl.read_rr
-        for i in range(n):
-            r = reps[(rr + i) % n]
+        if rr < n and reps[rr].status == UP:
+            repl.read_rr = rr + 1 if rr + 1 < n else 0
+            return reps[rr], ""
+        for k in range(n):
+            r = reps[(rr + k) % n]
             if r.status == UP:
-                repl.read_rr = (rr + i + 1) % n
+                repl.read_rr = (rr + k + 1) % n
                 return r, ""
         if prim is not None and prim.status == UP:
             return prim, ""
         return None, "node_down"
 
-    def _back_at_web(self, req: Request) -> None:
-        if req.done:
-            return
-        web, now = req.web, self.time
-        req.web = None
-        req.hops.append((web.id, now))
-        self.release(web, req)
-        web.completed += 1
-        web.sojourn += now - req.t_web
-        self._respond(req, web)
-
-    def _respond(self, req: Request, srv: Node) -> None:
-        """Send the answer back along the request's route; one event when it reaches the client."""
-        b = req.backend
-        if b is not None:
-            b.lb_active -= 1
-            req.backend = None
-        t = self.time
+    def _respond(self, req: Request, srv: Node, t: float) -> None:
+        """Plan the answer's way back along the request's route; one event at the client."""
         route = req.route
+        plan = req.plan
         if len(route) == 2:
             lb, client = route[1], route[0]
             t1 = t + lb.lat[srv.id]
             t2 = t1 + client.lat[lb.id]
-            req.hops.append((lb.id, t1))
-            req.wp = ((srv.idx, t), (lb.idx, t1), (client.idx, t2))
+            plan.append((t, t1, srv.idx, lb.idx, ON_LINK, False))
+            plan.append((t1, t2, lb.idx, client.idx, ON_LINK, False))
             t = t2
         else:
             prev = srv
-            wp = [(srv.idx, t)]
-            for i in range(len(route) - 1, -1, -1):
-                node = route[i]
-                t += node.lat.get(prev.id, 0.0)
-                wp.append((node.idx, t))
-                if i:
-                    req.hops.append((node.id, t))
+            for k in range(len(route) - 1, -1, -1):
+                node = route[k]
+                t1 = t + node.lat.get(prev.id, 0.0)
+                plan.append((t, t1, prev.idx, node.idx, ON_LINK, False))
+                t = t1
                 prev = node
-            req.wp = tuple(wp)
-        req.phase = ON_LINK
-        req.fwd = False
-        req.at = None
         q = self.q
         q.seq += 1
         heappush(q.heap, (t, q.seq, self._complete, req))
 
     def _complete(self, req: Request) -> None:
-        if req.done:
+        if req.done or req.dead:
             return
         now = self.time
         client = req.route[0]
         req.done = req.ok = True
         req.t_end = now
         req.end_node = client.id
-        req.hops.append((client.id, now))
         client.completed += 1
-        self._retire(req)
+        b = req.backend
+        if b is not None:
+            b.lb_active -= 1
+            req.backend = None
+        del self.live[req.id]
+        fin = self.finished
+        fin[req.id] = req
+        if len(fin) > KEEP_FINISHED:
+            del fin[next(iter(fin))]
         self.stats.finish(now, req.id, client.id, True, "", req.kind, (now - req.t0) * 1000.0)
 
-    def fail(self, req: Request, reason: str, node: Node) -> None:
-        """End a request in failure, freeing any web worker and load-balancer slot it held."""
+    def _fail_event(self, arg: tuple[Request, str, Node]) -> None:
+        req, reason, node = arg
+        if not req.dead:
+            self.fail(req, reason, node)
+
+    def fail(self, req: Request, reason: str, node: Node, release_web: bool = True) -> None:
+        """End a request in failure (once), freeing the web worker and balancer slot it held."""
+        if release_web and req.web is not None:
+            self._unhold(req.web, req, self.time)
+        if req.done:
+            return
         now = self.time
         req.done = True
         req.reason = reason
         req.t_end = now
         req.end_node = node.id
-        web = req.web
-        if web is not None:
-            req.web = None
-            self.release(web, req)
         b = req.backend
         if b is not None:
             b.lb_active -= 1

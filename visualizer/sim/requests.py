@@ -12,8 +12,8 @@ class Request:
     """A single read or write from one user; plain data, mutated by the model's event handlers."""
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
-                 "end_node", "hops", "route", "phase", "at", "wp", "fwd", "dest", "web",
-                 "t_web", "t_db", "svc_epoch", "backend", "tried", "stale", "db_done", "via", "t_via")
+                 "end_node", "route", "plan", "dest", "web", "web_epoch", "backend", "tried",
+                 "stale", "db_done", "via", "t_via", "t_arr", "dead")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
                  client: Any = None) -> None:
@@ -23,29 +23,26 @@ class Request:
         self.key = key
         self.t0 = t0
         self.deadline = deadline
-        self.done = False
+        self.done = False               # finished for the client: completed, failed or given up
         self.ok = False
         self.reason = ""
         self.t_end = 0.0
         self.end_node = ""
-        # nodes visited with arrival times; nodes the response passes back through (client, lb, ...)
-        self.hops: list[tuple[str, float]] = [(client.id, t0)] if client is not None else []
-        self.route: list[Any] = [client] if client is not None else []
-        self.phase = 0                  # snapshot phase: ON_LINK, QUEUED, IN_SERVICE, WAITING_DB
-        self.at: Any = None             # the server it is queued / in service at
-        self.wp: tuple[tuple[int, float], ...] = ()  # waypoints (node index, time) while on links
-        self.fwd = True                 # False on the way back to the client
+        self.route: list[Any] = [client] if client is not None else []  # nodes the answer passes back
+        # the journey, planned as far as it is known: (t0, t1, node a, node b, phase, forward);
+        # on a link a != b and the request goes from a to b over [t0, t1]; at a node a == b.
+        self.plan: list[tuple[float, float, int, int, int, bool]] = []
         self.dest: Any = None           # node it is travelling to
         self.web: Any = None            # web server whose worker waits for this request's DB call
-        self.t_web = 0.0
-        self.t_db = 0.0
-        self.svc_epoch = -1
+        self.web_epoch = 0
         self.backend: Any = None        # backend a load balancer counts it as active on
         self.tried: list[Any] | None = None
         self.stale = False
         self.db_done = False
         self.via: Any = None            # load balancer it passes through without an event
         self.t_via = 0.0                # when it passes that load balancer
+        self.t_arr = 0.0                # when it arrived at the server whose queue it waits in
+        self.dead = False               # its work was destroyed by a node failure: no more steps
 
 
 def user_ip(user: int) -> str:

@@ -42,7 +42,7 @@ def node_view(sim: Any, n: Any, now: float) -> NodeView:
         id=n.id, kind=n.kind, ip=n.ip, public=n.public, status=n.status,
         detected_up=n.detected_up if n.lb is not None else None,
         promoted=bool(srv is not None and srv.promoted),
-        busy=srv.busy if srv else 0, workers=srv.workers if srv else 0,
+        busy=srv.busy_at(now) if srv else 0, workers=srv.workers if srv else 0,
         queue=len(srv.queue) if srv else 0, queue_limit=srv.queue_limit if srv else 0,
         tier=srv.tier if srv else None, lag_ms=lag, pending_writes=pending or 0,
         arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra)
@@ -57,39 +57,33 @@ def _links(sim: Any) -> tuple[LinkView, ...]:
     return cache["links"]
 
 
+def current(plan: list[tuple], now: float) -> tuple:
+    """The segment of a request's plan under way at `now`."""
+    k = len(plan) - 1
+    while k > 0 and plan[k][0] > now:
+        k -= 1
+    return plan[k]
+
+
 def dots(sim: Any, now: float) -> RequestDots:
     """Where every request in flight is: on a link (with how far along) or at a node."""
-    n = len(sim.live)
-    rid = np.empty(n, np.int64)
-    src = np.empty(n, np.int32)
-    dst = np.empty(n, np.int32)
-    t0 = np.zeros(n, np.float64)
-    t1 = np.zeros(n, np.float64)
-    kind = np.empty(n, np.int8)
-    phase = np.empty(n, np.int8)
-    fwd = np.empty(n, np.bool_)
-    for i, r in enumerate(sim.live.values()):
-        rid[i] = r.id
-        kind[i] = r.kind
-        fwd[i] = r.fwd
-        ph = r.phase
-        phase[i] = ph
-        if ph == ON_LINK:
-            wp = r.wp
-            j = 1
-            last = len(wp) - 1
-            while j < last and wp[j][1] <= now:
-                j += 1
-            (a, ta), (b, tb) = wp[j - 1], wp[j]
-            src[i], dst[i], t0[i], t1[i] = a, b, ta, tb
-        else:
-            src[i] = dst[i] = r.at.idx
-    span = t1 - t0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(span > 0, (now - t0) / span, 1.0)
-    frac = np.clip(frac, 0.0, 1.0)
-    frac[phase != ON_LINK] = 0.0
-    return RequestDots(rid, src, dst, frac.astype(np.float32), kind, phase, fwd)
+    segs = [current(r.plan, now) for r in sim.live.values()]
+    n = len(segs)
+    if n == 0:
+        e = np.empty(0)
+        return RequestDots(e.astype(np.int64), e.astype(np.int32), e.astype(np.int32),
+                           e.astype(np.float32), e.astype(np.int8), e.astype(np.int8),
+                           e.astype(np.bool_))
+    t0, t1, a, b, phase, fwd = (np.array(c) for c in zip(*segs))
+    rid = np.fromiter(sim.live.keys(), np.int64, n)
+    kind = np.fromiter((r.kind for r in sim.live.values()), np.int8, n)
+    phase = phase.astype(np.int8)
+    on_link = phase == ON_LINK
+    span = np.where(on_link, t1 - t0, 1.0)
+    frac = np.where(on_link & (span > 0), (now - t0) / np.where(span > 0, span, 1.0), 0.0)
+    frac = np.clip(frac, 0.0, 1.0).astype(np.float32)
+    return RequestDots(rid, a.astype(np.int32), b.astype(np.int32), frac, kind, phase,
+                       fwd.astype(np.bool_))
 
 
 def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
@@ -126,25 +120,34 @@ def snapshot(sim: Any) -> Snapshot:
 
 
 def request_info(sim: Any, req_id: int) -> dict[str, Any] | None:
+    """The story of one request in flight or recently finished: where it went and when."""
     r = sim.live.get(req_id) or sim.finished.get(req_id)
     if r is None:
         return None
     now = sim.time
+    until = min(now, r.t_end) if r.done else now
+    nodes = sim.nodes
+    plan = r.plan
+    path = [{"node": r.route[0].id, "t": r.t0}]
+    for t0, t1, a, b, ph, fw in plan:
+        if a != b and t1 <= until:
+            path.append({"node": nodes[b].id, "t": t1})
     status = "in_flight" if not r.done else ("completed" if r.ok else "failed")
     info: dict[str, Any] = {
         "id": r.id, "kind": KIND_NAMES[r.kind], "user": r.user, "client_ip": user_ip(r.user),
         "key": r.key, "created": r.t0, "deadline": r.deadline, "status": status,
         "outcome": status if r.done else None, "reason": r.reason or None,
-        "path": [{"node": node, "t": t} for node, t in r.hops if t <= now],
-        "stale": r.stale, "retries": len(r.tried or []),
+        "path": path, "stale": r.stale, "retries": len(r.tried or []),
     }
     if r.done:
         info["ended"] = r.t_end
         info["ended_at"] = r.end_node
         if r.ok:
             info["latency_ms"] = (r.t_end - r.t0) * 1000.0
-    else:
+    elif plan:
+        t0, t1, a, b, ph, fw = current(plan, now)
         info["age_ms"] = (now - r.t0) * 1000.0
-        info["where"] = r.at.id if r.at is not None else (r.dest.id if r.dest is not None else None)
-        info["direction"] = "forward" if r.fwd else "back"
+        info["where"] = nodes[a].id if a == b else f"{nodes[a].id}->{nodes[b].id}"
+        info["phase"] = ("on_link", "queued", "in_service", "waiting_db")[ph]
+        info["direction"] = "forward" if fw else "back"
     return info
