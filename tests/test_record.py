@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 
 from conftest import make_scenario  # noqa: E402
 from visualizer.cli import main  # noqa: E402
-from visualizer.record import Progress, lesson_plan, record_to, render_frames  # noqa: E402
+from visualizer.record import Progress, lesson_frame_count, lesson_plan, record_to, render_frames, summary_frames  # noqa: E402
 from visualizer.record_video import Recorder, screenshot  # noqa: E402
 from visualizer.scenario import load  # noqa: E402
 
@@ -35,9 +35,9 @@ def decode(path: Path) -> tuple[tuple[int, int], list[np.ndarray]]:
 
 
 def caption_band(frame: np.ndarray) -> np.ndarray:
-    """The caption bar (above the toolbar, left of the metrics panel) as int16 for differencing."""
+    """The middle of the caption bar (above the toolbar, left of the metrics panel), as int16."""
     h, w = frame.shape[:2]
-    return frame[int(h * 0.79): int(h * 0.92), : int(w * 0.68)].astype(np.int16)
+    return frame[int(h * 0.855): int(h * 0.905), : int(w * 0.68)].astype(np.int16)
 
 
 def test_same_command_twice_gives_identical_frames(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_lesson_frames_hold_each_caption_and_change_at_each_beat() -> None:
     assert [p.frames for p in plan] == [8, 4, 6]
     total, frames = render_frames(sc, lang="en", size=(640, 360), fps=4, lesson=True, hold_s=1.0)
     bands = [caption_band(pygame.surfarray.array3d(s).transpose(1, 0, 2)) for s in frames]
-    assert total == len(bands) == 18
+    assert total == len(bands) == 18 + summary_frames(4) == lesson_frame_count(plan, 4)
     starts = np.cumsum([0] + [p.frames for p in plan])
     for k, p in enumerate(plan):
         same = bands[starts[k]: starts[k + 1]]
@@ -97,7 +97,7 @@ def test_bundled_lesson_recording_shows_every_caption(tmp_path: Path) -> None:
     assert main(["--lesson", "1", "--record", str(out), "--fps", "1", "--size", "640x360", "--lang", "ko"]) == 0
     plan = lesson_plan(load("single-server"), fps=1)
     size, frames = decode(out)
-    assert size == (640, 360) and len(frames) == sum(p.frames for p in plan)
+    assert size == (640, 360) and len(frames) == lesson_frame_count(plan, 1)
     starts = np.cumsum([p.frames for p in plan])[:-1]
     for k, s in enumerate(starts):
         diff = np.abs(caption_band(frames[s - 1]) - caption_band(frames[s])).mean()

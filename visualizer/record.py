@@ -15,7 +15,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pygame
 
@@ -24,6 +24,7 @@ from visualizer.render.scene import ViewState
 from visualizer.schema import Beat, Scenario
 
 HOLD_S = 4.0        # the least video time a lesson caption stays on screen
+SUMMARY_S = 10.0    # how long a lesson recording shows its closing summary card
 GIF_MAX_FPS = 50    # GIF delays are 1/100 s; browsers slow anything faster down to 10 fps
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -70,86 +71,98 @@ def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: floa
 
 
 class Stage:
-    """Draws what the window would show (App.render: draw_frame plus the widgets) off screen."""
+    """Draws what the window would show off screen: App.render (draw_frame plus the widgets) with the
+    lesson layer the window installs (captions, highlights, theory panel, summary card)."""
 
-    def __init__(self, sc: Scenario, sim: object, lang: str, speed: float, size: tuple[int, int]) -> None:
+    def __init__(self, sc: Scenario, player: object, lang: str, speed: float, size: tuple[int, int]) -> None:
         from visualizer.app import App
 
         self.surface = pygame.Surface(size, 0, 32)
-        self.app = App(lambda: sim, sc, lang=lang, speed=speed)
+        self.app = App(lambda: player, sc, lang=lang, speed=speed)
         self.view: ViewState = self.app.view
+        if sc.timeline:
+            from visualizer.ui.lesson_controls import install_lesson
 
-    def draw(self, snap: object, real_dt: float) -> pygame.Surface:
+            install_lesson(self.app, [sc], open_menu=False)
+            self.app.render(self.surface)   # a first layout, so the lesson widgets are placed from frame 0
+
+    def draw(self, real_dt: float, speed: float, paused: bool = False) -> pygame.Surface:
+        """The frame for the model as it is now; `speed` is what the top bar and slider show."""
         app = self.app
-        app.snap = snap
-        app.speed_slider.set(self.view.speed)
+        app.snap = app.sim.snapshot()
+        for hook in app.tick_hooks:        # the lesson's sync: caption, beat k of n, highlight
+            hook(app, real_dt)
+        self.view.speed, self.view.paused = speed, paused
+        app.speed_slider.set(speed)
         for widget in app.components:
             widget.update(real_dt)
         app.render(self.surface)
         return self.surface
 
 
-def _show_beat(view: ViewState, beats: list[Beat], k: int, lang: str) -> None:
-    beat = beats[k] if 0 <= k < len(beats) else None
-    view.caption = getattr(beat.caption, lang) if beat is not None and beat.caption else None
-    view.highlight = tuple(beat.highlight) if beat is not None else ()
-    view.progress = (k + 1, len(beats)) if beat is not None else None
+def _player(sc: Scenario, seed: int | None, rate: float | None) -> object:
+    from visualizer.lesson import LessonPlayer
+
+    return LessonPlayer(sc, seed=seed, rate=rate, auto=True)
 
 
 def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int,
-                    speed: float | None = None, seed: int | None = None, rate: float | None = None,
-                    make_sim: Callable[[], object] | None = None) -> Iterator[pygame.Surface]:
+                    speed: float | None = None, seed: int | None = None, rate: float | None = None
+                    ) -> Iterator[pygame.Surface]:
     """`frames` frames of a scenario run, frame i at simulated time i x speed / fps.
 
-    The model plays the scenario's timeline itself; the caption of its latest beat is shown.
+    Its timeline plays by itself at the file's times (tasks for students are done for them).
     """
-    from visualizer.sim.model import Simulation
-
     speed = speed if speed is not None else sc.meta.speed
-    sim = make_sim() if make_sim is not None else Simulation(sc, seed=seed, rate=rate)
-    stage = Stage(sc, sim, lang, speed, size)
-    beats = sc.timeline
+    player = _player(sc, seed, rate)
+    stage = Stage(sc, player, lang, speed, size)
     for i in range(frames):
         target = i * speed / fps          # from i, not summed, so no drift over long videos
-        if target > sim.time:
-            sim.step(target - sim.time)
-        k = max((j for j, b in enumerate(beats) if b.at <= sim.time + 1e-9), default=-1)
-        _show_beat(stage.view, beats, k, lang)
-        yield stage.draw(sim.snapshot(), 1.0 / fps)
+        if target > player.sim.time:
+            player.step(target - player.sim.time)
+        yield stage.draw(1.0 / fps, speed)
 
 
 def lesson_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int | None = None,
                   speed: float | None = None, seed: int | None = None, rate: float | None = None,
                   hold_s: float = HOLD_S) -> Iterator[pygame.Surface]:
-    """A lesson played by itself, beat after beat as `lesson_plan` says (`frames` cuts or extends it)."""
-    from visualizer.lesson import LessonPlayer
-
-    player = LessonPlayer(sc, seed=seed, rate=rate, auto=True)
+    """A lesson played by itself, beat after beat as `lesson_plan` says, then its summary card
+    for SUMMARY_S (`frames` cuts it short or lets the model run on after)."""
+    player = _player(sc, seed, rate)
     plan = lesson_plan(sc, fps, speed, hold_s)
-    total = frames if frames is not None else sum(p.frames for p in plan)
-    stage = Stage(sc, player.sim, lang, plan[0].dt * fps if plan else 1.0, size)
+    total = frames if frames is not None else lesson_frame_count(plan, fps)
+    stage = Stage(sc, player, lang, plan[0].dt * fps if plan else 1.0, size)
     done = 0
     for span in plan:
         for j in range(span.frames):
             if done == total:
                 return
-            _show_beat(stage.view, player.beats, player.index, lang)
-            stage.view.speed = span.dt * fps
-            stage.view.paused = span.dt == 0
-            yield stage.draw(player.sim.snapshot(), 1.0 / fps)
+            yield stage.draw(1.0 / fps, span.dt * fps, paused=span.dt == 0)
             done += 1
             if j < span.frames - 1:
                 if span.dt > 0:
                     player.step(span.dt)
             else:
                 _finish_beat(player, span)
+    for _ in range(summary_frames(fps)):
+        if done == total:
+            return
+        yield stage.draw(1.0 / fps, player.speed(), paused=True)
+        done += 1
     tail_dt = (speed if speed is not None else player.speed()) / fps
-    stage.view.paused = False
     while done < total:   # --duration longer than the lesson: let the last state run on
-        stage.view.speed = tail_dt * fps
-        yield stage.draw(player.sim.snapshot(), 1.0 / fps)
+        yield stage.draw(1.0 / fps, tail_dt * fps)
         done += 1
         player.step(tail_dt)
+
+
+def summary_frames(fps: int) -> int:
+    return math.ceil(SUMMARY_S * fps - 1e-9)
+
+
+def lesson_frame_count(plan: list[BeatSpan], fps: int) -> int:
+    """The beats' frames plus the summary card's."""
+    return sum(p.frames for p in plan) + summary_frames(fps)
 
 
 def _finish_beat(player: object, span: BeatSpan) -> None:
@@ -166,7 +179,7 @@ def frame_count(sc: Scenario, fps: int, duration: float | None, lesson: bool, sp
                 hold_s: float = HOLD_S) -> int:
     """duration x fps; by default the scenario's duration, or a lesson's planned length."""
     if duration is None and lesson and sc.timeline:
-        return sum(p.frames for p in lesson_plan(sc, fps, speed, hold_s))
+        return lesson_frame_count(lesson_plan(sc, fps, speed, hold_s), fps)
     seconds = duration if duration is not None else sc.meta.duration
     return max(1, round(seconds * fps))
 
