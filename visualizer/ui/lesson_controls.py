@@ -184,8 +184,8 @@ def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
         state["index"] = None
 
     def blank() -> None:
-        overlay.blank = not overlay.blank
-        if overlay.blank:
+        curtain.on = not curtain.on
+        if curtain.on:
             state["was_paused"], app.view.paused = app.view.paused, True
         else:
             app.view.paused = state["was_paused"]
@@ -217,7 +217,8 @@ def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
     scrubber = Scrubber(app.ctx, player)
     caption_click = CaptionClick(app, beat_key(LessonPlayer.next))
     app.components[:0] = [scrubber, caption_click]
-    app.components.append(menu)
+    curtain = Curtain()
+    app.components += [menu, curtain]
     app.overlays.append(overlay)
     app.tick_hooks.append(sync)
     k = pygame
@@ -251,3 +252,20 @@ class CaptionClick:
 
     def draw(self, surface: pygame.Surface) -> None:
         pass
+
+
+@dataclass
+class Curtain:
+    """The blanked screen (B or '.', as presenter clickers send): black over everything."""
+
+    on: bool = False
+
+    def process_events(self, event: pygame.event.Event) -> bool:
+        return self.on and event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        if self.on:
+            surface.fill((0, 0, 0))

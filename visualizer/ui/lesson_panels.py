@@ -49,12 +49,8 @@ class LessonOverlay:
     """Draws the lesson's extras on top of draw_frame; reads the player, changes nothing."""
 
     player: LessonPlayer
-    blank: bool = False
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None:
-        if self.blank:
-            surface.fill((0, 0, 0))
-            return
         pal = palette(view.projector)
         beat = self.player.beat
         if self.player.finished:

@@ -1,0 +1,187 @@
+"""Lessons in the window, driven headless: presenter keys, caption click, scrubber, menu, blanking."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import time  # noqa: E402
+import zlib  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from visualizer.app import App  # noqa: E402
+from visualizer.lesson import LessonPlayer  # noqa: E402
+from visualizer.scenario import bundled, load  # noqa: E402
+from visualizer.sim import commands as C  # noqa: E402
+from visualizer.ui.lesson_controls import install_lesson  # noqa: E402
+
+LESSONS = [sc for _, sc in bundled() if sc.meta.lesson is not None]
+
+
+@pytest.fixture(scope="module")
+def screen():
+    pygame.display.init()
+    pygame.font.init()
+    yield pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
+
+
+def key(k: int, char: str = "") -> pygame.event.Event:
+    return pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=char, scancode=0)
+
+
+def mouse(kind: int, pos, button: int = 1) -> pygame.event.Event:
+    return pygame.event.Event(kind, pos=tuple(int(v) for v in pos), button=button, rel=(0, 0), buttons=(1, 0, 0))
+
+
+def lesson_app(name: str = "load-balancer", lang: str = "en", menu: bool = False) -> App:
+    sc = load(name)
+    app = App(lambda: LessonPlayer(sc), sc, lang=lang)
+    install_lesson(app, LESSONS, open_menu=menu)
+    return app
+
+
+def frame(app: App, screen) -> pygame.Surface:
+    app.tick(1 / 60)
+    app.render(screen)
+    return screen
+
+
+def test_presenter_keys_walk_the_beats_and_step_back_for_real(screen):
+    app = lesson_app()
+    frame(app, screen)
+    assert app.view.progress == (1, len(app.sim.beats))
+    assert app.view.caption.startswith("Users now connect")
+    app.handle_event(key(pygame.K_PAGEDOWN))
+    app.handle_event(key(pygame.K_RIGHT))
+    frame(app, screen)
+    assert app.sim.index == 2 and app.view.highlight == ("web1",)
+    app.handle_event(key(pygame.K_RETURN))          # a waiting beat: the presenter does the task
+    assert app.snap.nodes[app.snap.index("web1")].status == "down"
+    before = app.sim.time
+    app.handle_event(key(pygame.K_PAGEUP))
+    assert app.sim.index == 1 and app.sim.time < before
+    assert app.sim.snapshot().nodes[app.snap.index("web1")].status == "up", "the model went back, not just the text"
+    app.handle_event(key(pygame.K_HOME))
+    assert app.sim.index == 0 and app.sim.time == 0.0
+
+
+def test_captions_follow_the_language(screen):
+    app = lesson_app(lang="ko")
+    frame(app, screen)
+    assert "로드밸런서" in app.view.caption
+    app.handle_event(key(pygame.K_l, "l"))
+    frame(app, screen)
+    assert app.view.caption.startswith("Users now connect")
+
+
+def test_a_click_on_the_caption_is_next(screen):
+    app = lesson_app()
+    frame(app, screen)
+    assert app.layout.caption is not None
+    app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, app.layout.caption.center))
+    assert app.sim.index == 1
+
+
+def test_blank_screen_is_black_and_pauses(screen):
+    app = lesson_app()
+    frame(app, screen)
+    app.handle_event(key(pygame.K_b, "b"))
+    assert app.view.paused
+    t0 = app.sim.time
+    pixels = pygame.surfarray.pixels3d(frame(app, screen))
+    assert not pixels.any() and app.sim.time == t0
+    del pixels
+    app.handle_event(key(pygame.K_PERIOD, "."))
+    assert not app.view.paused
+
+
+def test_scrubber_drag_goes_back_in_time_and_the_future_replays(screen):
+    app = lesson_app()
+    for _ in range(4):
+        app.handle_event(key(pygame.K_PAGEDOWN))
+    frame(app, screen)
+    app.sim.step(3.0)
+    frame(app, screen)
+    end = app.sim.time
+    bar = app.components[0].rect
+    start = (bar.left + 2, bar.centery)
+    app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, start))
+    app.handle_event(mouse(pygame.MOUSEBUTTONUP, (bar.left + bar.width // 2, bar.centery)))
+    assert app.sim.time == pytest.approx(end / 2, rel=0.05)
+    app.sim.step(end - app.sim.time)
+    assert app.sim.snapshot().nodes[app.snap.index("web1")].status == "down", "the logged future replays"
+
+
+def test_menu_opens_with_m_and_switches_lesson(screen):
+    app = lesson_app("single-server")
+    app.handle_event(key(pygame.K_m, "m"))
+    frame(app, screen)
+    app.handle_event(key(pygame.K_4, "4"))
+    frame(app, screen)
+    assert app.sim.scenario.meta.name == "replication"
+    assert app.view.title.startswith("4.")
+
+
+def test_theory_panel_and_summary_card_are_drawn(screen):
+    app = lesson_app("load-balancer")
+    app.handle_event(key(pygame.K_PAGEDOWN))           # beat 2 has theory = availability
+    plain = pygame.surfarray.array3d(frame(app, screen)).copy()
+    app.overlays[-1].player = None  # type: ignore[assignment]
+    app.overlays.pop()
+    without = pygame.surfarray.array3d(frame(app, screen)).copy()
+    assert (plain != without).any()
+    app = lesson_app("single-server")
+    while not app.sim.finished:
+        app.handle_event(key(pygame.K_PAGEDOWN))
+        app.sim.step(1.0)
+    app.sim.step(10.0)
+    summary = pygame.surfarray.array3d(frame(app, screen))
+    assert summary.shape[:2] == screen.get_size()
+
+
+def test_student_click_completes_a_waiting_beat(screen):
+    app = lesson_app()
+    for _ in range(2):
+        app.handle_event(key(pygame.K_PAGEDOWN))
+    frame(app, screen)
+    assert app.sim.waiting
+    app.apply(C.Fail("web1"))
+    assert not app.sim.waiting
+
+
+@pytest.mark.parametrize("sc", LESSONS, ids=lambda s: s.meta.name)
+def test_fuzz_lesson_keys_scrubbing_and_clicks_never_crash(screen, sc):
+    rng = np.random.default_rng(zlib.crc32(sc.meta.name.encode()))
+    app = lesson_app(sc.meta.name, lang=str(rng.choice(["en", "ko"])))
+    keys = [pygame.K_PAGEDOWN, pygame.K_PAGEUP, pygame.K_RIGHT, pygame.K_LEFT, pygame.K_RETURN, pygame.K_HOME,
+            pygame.K_b, pygame.K_m, pygame.K_PERIOD, pygame.K_SPACE, pygame.K_l, pygame.K_ESCAPE, pygame.K_1,
+            pygame.K_3]
+    w, h = screen.get_size()
+    start = time.perf_counter()
+    for step in range(600):
+        if time.perf_counter() - start > 6.0:
+            break
+        r = rng.random()
+        if r < 0.4:
+            app.handle_event(key(int(rng.choice(keys))))
+        elif r < 0.6 and app.layout is not None and len(app.layout.ids):
+            i = int(rng.integers(0, len(app.layout.ids)))
+            app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, app.layout.centers[i], int(rng.choice([1, 3]))))
+        elif r < 0.75:
+            bar = app.components[0].rect
+            x = int(rng.integers(bar.left, bar.right + 1))
+            app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, (x, bar.centery)))
+            app.handle_event(mouse(pygame.MOUSEBUTTONUP, (int(rng.integers(bar.left, bar.right + 1)), bar.centery)))
+        else:
+            pos = (int(rng.integers(0, w)), int(rng.integers(0, h)))
+            app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, pos))
+        app.running = True
+        app.view.speed = min(app.view.speed, 2.0)
+        app.tick(float(rng.choice([0.0, 1 / 60, 0.1])))
+        if step % 4 == 0:
+            app.render(screen)
+        app.sim.check_conservation()
+        assert 0 <= app.sim.index < len(app.sim.beats)
