@@ -6,6 +6,7 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from visualizer.scenario import check_references
 from visualizer.schema import Scenario
 
+ROOT_DIR = Path(__file__).resolve().parent.parent
 META = {"name": "test", "title": {"en": "test", "ko": "시험"}, "seed": 7, "duration": 3600.0}
 
 
