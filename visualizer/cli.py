@@ -62,7 +62,7 @@ def build_parser() -> Parser:
     p.add_argument("--check-scenario", metavar="FILE", help="validate a scenario file and exit")
     p.add_argument("--headless", action="store_true", help="run without a window, write a JSON report")
     p.add_argument("--duration", type=_positive(float, "--duration", 0.001, 86_400), metavar="S",
-                   help="simulated seconds (default: the scenario's)")
+                   help="simulated seconds for --headless; seconds of video for --record (default: the scenario's)")
     p.add_argument("--seed", type=_positive(int, "--seed", 0, 2**32 - 1), metavar="N")
     p.add_argument("--rate", type=_positive(float, "--rate", 0, 100_000), metavar="R",
                    help="requests per second (overrides the scenario)")
@@ -175,7 +175,10 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
     open_menu = args.lesson is None and args.scenario is None
 
     def setup(app) -> None:
+        from visualizer.record_window import install as install_recording
+
         install_lesson(app, choices, open_menu=open_menu, seed=args.seed, rate=args.rate)
+        install_recording(app)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
                       size=args.size, speed=args.speed, setup=setup,

@@ -79,12 +79,14 @@ class LessonPlayer:
 
     @property
     def finished(self) -> bool:
-        """The last beat is done and its time has run: show the summary card."""
-        last = self.beats[-1] if self.beats else None
-        if last is None:
-            return True
-        return self.index == len(self.beats) - 1 and not self.waiting and \
-            self.sim.time >= self.done_at + self.scenario.meta.duration - last.at - 1e-9
+        """The last beat is done and the lesson's time has run: show the summary card.
+
+        A scenario without a timeline never finishes: it is a sandbox, not a lesson.
+        """
+        if not self.beats or self.index != len(self.beats) - 1 or self.waiting:
+            return False
+        tail = self.scenario.meta.duration - self.beats[-1].at
+        return self.sim.time >= self.done_at + tail - 1e-9
 
     # the window's SimLike protocol, so the App can drive a lesson like a bare simulation --------
 

@@ -1,7 +1,8 @@
 """Time travel over a deterministic simulation: checkpoints, seek, and fork-on-edit.
 
 The simulation is a pure function of (scenario, seed, commands applied at given times), so the
-store keeps the command log and a few deep copies of the model; seeking to any past time restores
+store keeps the command log and a few pickled copies of the model (pickle is a few times faster
+than copy.deepcopy here and the bytes are compact); seeking to any past time restores
 the nearest earlier checkpoint and replays the logged commands up to that time. Applying a new
 command while in the past drops the logged future first, as a time-travel store forks.
 """
@@ -9,7 +10,7 @@ command while in the past drops the logged future first, as a time-travel store 
 from __future__ import annotations
 
 import bisect
-import copy
+import pickle
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -42,11 +43,11 @@ class Timeline:
     log: list[Logged] = field(default_factory=list)
     applied: int = 0          # how many entries of `log` the current model has had applied
     horizon: float = 0.0      # the furthest time reached in this history
-    _checkpoints: list[tuple[float, int, Model]] = field(default_factory=list)
+    _checkpoints: list[tuple[float, int, bytes]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sim = self.make()
-        self._checkpoints = [(self.sim.time, 0, copy.deepcopy(self.sim))]
+        self._checkpoints = [(self.sim.time, 0, _freeze(self.sim))]
 
     @property
     def time(self) -> float:
@@ -90,7 +91,7 @@ class Timeline:
             times = [c[0] for c in self._checkpoints]
             i = max(0, bisect.bisect_right(times, t) - 1)
             _, self.applied, saved = self._checkpoints[i]
-            self.sim = copy.deepcopy(saved)
+            self.sim = pickle.loads(saved)
         self.advance_to(t)
 
     def _run_with_checkpoints(self, stop: float) -> None:
@@ -101,6 +102,10 @@ class Timeline:
                 self.sim.run_until(max(stop, self.sim.time))
                 return
             self.sim.run_until(due)
-            self._checkpoints.append((self.sim.time, self.applied, copy.deepcopy(self.sim)))
+            self._checkpoints.append((self.sim.time, self.applied, _freeze(self.sim)))
             if len(self._checkpoints) > self.max_checkpoints:
                 del self._checkpoints[1::2]  # thin out evenly, always keeping the start
+
+
+def _freeze(sim: Model) -> bytes:
+    return pickle.dumps(sim, protocol=pickle.HIGHEST_PROTOCOL)

@@ -53,7 +53,8 @@ class LessonOverlay:
     def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None:
         pal = palette(view.projector)
         beat = self.player.beat
-        if self.player.finished:
+        meta = self.player.scenario.meta
+        if self.player.finished and (meta.summary or meta.question):
             draw_summary(surface, self.player, view.lang, lay, pal)
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
