@@ -33,6 +33,7 @@ class Stats:
         self.bins: list[list[Any]] = []             # per second: [gen, done, failed, stale, lat_ms]
         self.rows: list[tuple[float, ...]] = []     # closed seconds, SERIES_COLUMNS
         self.window: deque[tuple[float, int, str, bool, str, int, float]] = deque()
+        self.n_finished = 0                         # ever appended to the window
 
     def bin(self, t: float) -> list[Any]:
         """The counters of the simulated second containing `t` (closing earlier ones)."""
@@ -65,6 +66,7 @@ class Stats:
             self.failed[reason] = self.failed.get(reason, 0) + 1
             b[2] += 1
         w = self.window
+        self.n_finished += 1
         w.append((t, rid, node, ok, reason, kind, lat_ms))
         while w[0][0] < t - WINDOW_S:
             w.popleft()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections import deque
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -96,7 +98,7 @@ def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     span = min(WINDOW_S, now) or 1.0
     n_failed = sum(st.failed.values())
     finished = st.completed + n_failed
-    recent = tuple(Outcome(w[1], w[0], w[2], w[3], w[4], w[5]) for w in win if w[0] >= now - RECENT_S)
+    recent = _recent(sim, now)
     m = Metrics(window_s=WINDOW_S, throughput=len(lats) / span,
                 error_rate=n_fail / len(win) if win else 0.0, p50_ms=p50, p95_ms=p95, p99_ms=p99,
                 availability=st.completed / finished if finished else 1.0,
@@ -105,6 +107,20 @@ def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
                 completed=st.completed, failed=dict(sorted(st.failed.items())),
                 in_flight=len(sim.live), rate=sim.rate)
     return m, recent
+
+
+def _recent(sim: Any, now: float) -> tuple[Outcome, ...]:
+    """Outcomes of the last second, each Outcome built once and kept between snapshots."""
+    st, cache = sim.stats, sim.view_cache
+    kept: deque[Outcome] = cache.setdefault("recent", deque())
+    new = min(st.n_finished - cache.get("recent_n", 0), len(st.window))
+    if new > 0:
+        for w in list(islice(reversed(st.window), new))[::-1]:
+            kept.append(Outcome(w[1], w[0], w[2], w[3], w[4], w[5]))
+    cache["recent_n"] = st.n_finished
+    while kept and kept[0].t < now - RECENT_S:
+        kept.popleft()
+    return tuple(o for o in kept if o.t >= now - RECENT_S)
 
 
 def snapshot(sim: Any) -> Snapshot:
@@ -116,7 +132,20 @@ def snapshot(sim: Any) -> Snapshot:
     m, recent = metrics(sim, now)
     return Snapshot(time=now, nodes=tuple(node_view(sim, n, now) for n in sim.nodes),
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
-                    events=cache["events"], series=sim.stats.series_array(int(math.floor(now))))
+                    events=cache["events"], series=_series(sim, now))
+
+
+def _series(sim: Any, now: float) -> np.ndarray:
+    """Closed per-second rows as an array, rebuilt only when a new second has closed."""
+    cache = sim.view_cache
+    upto = int(math.floor(now))
+    sim.stats.close_rows(upto)
+    n = min(upto, len(sim.stats.rows))
+    if cache.get("series_n") != n:
+        cache["series"] = sim.stats.series_array(n)[:n]
+        cache["series"].flags.writeable = False
+        cache["series_n"] = n
+    return cache["series"]
 
 
 def request_info(sim: Any, req_id: int) -> dict[str, Any] | None:
