@@ -100,6 +100,8 @@ def recover_node(sim: Any, node: Node) -> None:
         node.lag_s = repl.primary.lag_s if repl.primary is not None else 0.1
         node.mode, node.base_lsn = FROZEN, repl.promote_have
         repl.replicas.append(node)
+        if repl.primary is not None and not sim.graph.has_edge(repl.primary.id, node.id):
+            sim.add_link(repl.primary, node, node.lat.get(repl.primary.id, 0.001))
         _start_catchup(sim, node)
     elif isinstance(node, Server) and node.mode:
         _start_catchup(sim, node)
@@ -142,7 +144,6 @@ def promote(sim: Any, rep: Server) -> None:
     repl.replicas.remove(rep)
     rep.kind = "db_primary"
     rep.promoted = True
-    rep.replace_s = rep.replace_s
     if old is not None:
         rep.failover_s = old.failover_s
         old.token += 1     # cancels its pending automatic failover

@@ -4,6 +4,15 @@ A mixin of Simulation. Events happen only where a decision needs the state of th
 request reaching a server (or DNS, or a balancer it cannot pass straight through), a queued
 request getting a worker, and the answer reaching the client. Everything between is computed:
 link travel, service, the database round trip, the way back, all written into the request's plan.
+
+What that costs in faithfulness, deliberately (each shift is at most one hop's latency or one
+service time, and keeps about four events per request):
+- a load balancer picks the backend when the request sets off towards it, not on arrival;
+- a web server picks its database (and finds the primary down) when it starts the request;
+- a database read sees the data as of the start of its service; a write commits then too;
+- a client that times out stops waiting, but servers finish the work they started or queued;
+- a server's completed count and sojourn time count a request once its departure time is known;
+- a balancer counts a connection as open until the answer reaches the client.
 """
 
 from __future__ import annotations
