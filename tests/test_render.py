@@ -129,6 +129,9 @@ def test_korean_caption_is_not_tofu():
 
 
 def every_text() -> set[str]:
+    import visualizer.ui.lesson_controls  # noqa: F401  (registers the lesson strings)
+    import visualizer.record_window  # noqa: F401
+
     chars: set[str] = set()
     for entry in STRINGS.values():
         for text in entry.values():
@@ -138,6 +141,9 @@ def every_text() -> set[str]:
             if beat.caption:
                 chars |= set(beat.caption.ko) | set(beat.caption.en)
         chars |= set(sc.meta.title.ko) | set(sc.meta.title.en)
+        for extra in (sc.meta.summary, sc.meta.question):
+            if extra is not None:
+                chars |= set(extra.ko) | set(extra.en)
     chars |= set("0123456789.,%$×→·—+-/:()#")
     return chars - {" ", "\n", "\t"}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pygame
@@ -21,16 +22,13 @@ STRINGS.update({
     "lesson.summary": {"en": "Summary", "ko": "정리"},
     "lesson.question": {"en": "Think about it", "ko": "생각해 볼 질문"},
     "lesson.summary_keys": {"en": "M: lessons · Home: play again · ←: back", "ko": "M: 수업 목록 · Home: 처음부터 · ←: 이전"},
-    "lesson.waiting": {"en": "Your turn: do what the caption says (or press → to let it happen)",
-                       "ko": "직접 해 보세요: 자막대로 해 보거나, →를 누르면 저절로 진행됩니다"},
-    "theory.availability": {"en": "Availability of n servers", "ko": "서버 n대의 가용성"},
-    "theory.avail_formula": {"en": "each up {a}: 1 − (1 − a)^n = {p} with n = {n}",
-                             "ko": "한 대가 {a} 정상일 때 1 − (1 − a)^n = {p} (n = {n})"},
-    "theory.avail_one": {"en": "one server alone: {p}", "ko": "서버 한 대뿐이면: {p}"},
-    "theory.measured_avail": {"en": "measured so far: {p}", "ko": "지금까지 측정값: {p}"},
+    "theory.availability": {"en": "Availability of n servers, each up a = {a}", "ko": "서버 n대의 가용성 (한 대는 a = {a})"},
+    "theory.avail_formula": {"en": "1 - (1 - a)ⁿ:  {rows}", "ko": "1 - (1 - a)ⁿ:  {rows}"},
+    "theory.avail_now": {"en": "in rotation now: n = {n}, so {p}", "ko": "지금 로드밸런서가 쓰는 서버: n = {n}, 곧 {p}"},
+    "theory.measured_avail": {"en": "measured since the start: {p}", "ko": "처음부터 측정한 값: {p}"},
     "theory.utilization": {"en": "Utilization ρ = λ / (c·μ)", "ko": "이용률 ρ = λ / (c·μ)"},
-    "theory.util_formula": {"en": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s → ρ = {rho:.2f}",
-                            "ko": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s → ρ = {rho:.2f}"},
+    "theory.util_formula": {"en": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s, so ρ = {rho:.2f}",
+                            "ko": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s, 곧 ρ = {rho:.2f}"},
     "theory.mmc": {"en": "M/M/c predicts {w} in the server; measured p50 {p50:.0f} ms",
                    "ko": "M/M/c 예측: 서버 안에서 {w}, 측정된 p50 {p50:.0f} ms"},
     "theory.overload": {"en": "ρ ≥ 1: the queue grows without bound", "ko": "ρ ≥ 1: 대기열이 끝없이 늘어납니다"},
@@ -58,12 +56,19 @@ class LessonOverlay:
             draw_summary(surface, self.player, view.lang, lay, pal)
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
-            corner = (lay.graph.left + round(16 * lay.scale), lay.graph.top + round(12 * lay.scale))
+            corner = (lay.graph.left + round(16 * lay.scale), lay.graph.bottom - round(30 * lay.scale))
             draw_card(surface, lines, lay, pal, corner)
 
 
 def _pct(x: float) -> str:
-    return f"{100 * x:.2f}%" if x < 0.9999 else f"{100 * x:.4f}%"
+    """99.00%, 99.99%, 99.9999%: enough digits to tell the nines apart."""
+    if x != x:  # nothing finished yet
+        return "-"
+    miss = round(100.0 * (1.0 - x), 9)
+    if miss <= 0:
+        return "100%"
+    digits = min(6, max(2, -math.floor(math.log10(miss))))
+    return f"{100 * x:.{digits}f}%"
 
 
 def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
@@ -71,11 +76,12 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
     m = snap.metrics
     webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
     if kind == "availability":
-        n = max(1, sum(1 for w in webs if w.detected_up is not False))
+        n = sum(1 for w in webs if w.detected_up is not False)
         a = TEXTBOOK_AVAILABILITY
-        return [(t("theory.availability", lang), True),
-                (t("theory.avail_formula", lang, a=_pct(a), p=_pct(theory.parallel_availability(a, n)), n=n), False),
-                (t("theory.avail_one", lang, p=_pct(a)), False),
+        rows = "   ".join(f"n={k}: {_pct(theory.parallel_availability(a, k))}" for k in (1, 2, 3))
+        return [(t("theory.availability", lang, a=_pct(a)), True),
+                (t("theory.avail_formula", lang, rows=rows), False),
+                (t("theory.avail_now", lang, n=n, p=_pct(theory.parallel_availability(a, n))), False),
                 (t("theory.measured_avail", lang, p=_pct(m.availability)), False)]
     if kind == "utilization":
         rows = [(t("theory.utilization", lang), True)]
@@ -107,15 +113,16 @@ def _known(player: LessonPlayer, node_id: str) -> bool:
 
 
 def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette,
-              topleft: tuple[int, int]) -> None:
-    """A panel with a bold title row and plain rows, sized to its text."""
+              bottomleft: tuple[int, int]) -> None:
+    """A panel with a bold title row and plain rows, sized to its text, standing on `bottomleft`."""
     s = lay.scale
     px = round(17 * s)
     rendered = [text(line, round(px * (1.1 if bold else 1.0)), pal.highlight if bold else pal.text, bold)
                 for line, bold in lines]
     w = max(r.get_width() for r in rendered) + round(32 * s)
     h = sum(round(r.get_height() * 1.25) for r in rendered) + round(24 * s)
-    box = pygame.Rect(topleft, (w, h))
+    box = pygame.Rect(0, 0, w, h)
+    box.bottomleft = bottomleft
     panel(surface, box, pal, s, pal.highlight)
     y = box.top + round(12 * s)
     for r in rendered:
