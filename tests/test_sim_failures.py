@@ -26,6 +26,9 @@ def test_old_primary_rejoins_as_a_replica_after_a_promotion():
     sim.apply(Fail("db"))
     run(sim, 5.0)
     new_primary = events(sim, "promote")[0][1]
+    snap = sim.snapshot()
+    assert snap.nodes[snap.index("db")].extra["role"] == "former_primary"
+    assert snap.nodes[snap.index(new_primary)].extra["role"] == "primary"
     sim.apply(Recover("db"))
     snap = sim.snapshot()
     old = snap.nodes[snap.index("db")]

@@ -30,6 +30,11 @@ def node_view(sim: Any, n: Any, now: float) -> NodeView:
         extra["applied"] = str(sim.repl.applied(srv, now))
     if srv is not None and srv is sim.repl.primary:
         extra["lost_writes"] = str(len(sim.repl.lost))
+        extra["role"] = "primary"
+    elif srv is not None and srv.kind == "db_primary":
+        extra["role"] = "former_primary"    # down while a replica was promoted in its place
+    elif srv is not None and srv.kind == "db_replica":
+        extra["role"] = "replica"
     if isinstance(n, Balancer):
         extra["algorithm"] = n.algorithm
         extra["backends"] = ",".join(b.id for b in n.backends)
