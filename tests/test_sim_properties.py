@@ -175,3 +175,14 @@ def test_random_valid_scenarios_run_cleanly(workers, service_ms, queue_limit, di
         snap = sim.snapshot()
         assert len(snap.dots) == snap.metrics.in_flight
     json.dumps(sim.report())
+
+
+def test_pickled_checkpoint_continues_identically():
+    import pickle
+    sim = play(Simulation(flaky_design()), timed([(150, Fail("db")), (100, RecoverData())]), end=3.0)
+    sim.snapshot()
+    twin = pickle.loads(pickle.dumps(sim, protocol=pickle.HIGHEST_PROTOCOL))
+    for s in (sim, twin):
+        s.apply(SetRate(250.0))
+        s.run_until(9.0)
+    assert report_json(sim) == report_json(twin)

@@ -28,7 +28,8 @@ from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import IN_SERVICE, ON_LINK, QUEUED
 
 INF = float("inf")
-KEEP_FINISHED = 20_000   # finished requests kept for request_info (clicks on recent dots)
+KEEP_FINISHED = 3_000    # finished requests kept for request_info (clicks on recent dots);
+                         # small, because checkpoints of the time-travel store copy them
 
 
 class Flow:

@@ -139,8 +139,12 @@ class Simulation(Flow):
         new = self.__class__.__new__(self.__class__)
         memo[id(self)] = new
         for k, v in self.__dict__.items():
-            setattr(new, k, copy.deepcopy(v, memo))
+            setattr(new, k, {} if k == "view_cache" else copy.deepcopy(v, memo))
         return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the snapshot caches (rebuilt on demand)."""
+        return {**self.__dict__, "view_cache": {}}
 
     # ---- graph bookkeeping (used by topology and control) -------------------------------------
 
