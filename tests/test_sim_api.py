@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import ROOT_DIR, combined, load_balanced, make_scenario, replicated, run, single_server
+from conftest import ROOT_DIR, load_balanced, make_scenario, replicated, run, single_server
 
 from visualizer.sim.commands import (AddServer, CommandError, Fail, Promote, RecoverData, Recover,
                                      RemoveServer, SetAlgorithm, SetRate, Upgrade)
