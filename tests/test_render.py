@@ -178,3 +178,16 @@ def test_nodes_added_at_run_time_get_a_place():
     for i, r in enumerate(rects):
         assert lay.graph.contains(r), lay.ids[i]
         assert r.collidelist(rects[:i] + rects[i + 1:]) == -1, lay.ids[i]
+
+
+def test_a_removed_server_gives_up_its_place_in_the_column():
+    from visualizer.render.layout import REMOVED, compute_layout
+
+    nodes = (("users", "client"), ("web1", "web_server"), ("db1", "db_primary"), ("db2", "db_replica"),
+             ("db3", "db_replica"))
+    full = compute_layout(nodes, (1280, 720), 1.0)
+    gone = compute_layout(nodes[:3] + (("db2", REMOVED),) + nodes[4:], (1280, 720), 1.0)
+    assert gone.hidden(3) and not any(full.hidden(i) for i in range(5))
+    assert all(gone.node_at(tuple(full.centers[3].tolist())) != 3 for _ in [0])
+    assert gone.card_scale >= full.card_scale
+    assert abs(gone.centers[2, 1] - gone.centers[4, 1]) > abs(full.centers[2, 1] - full.centers[4, 1]) / 2 * 0.99

@@ -11,6 +11,7 @@ import pygame
 TIER = {"client": 0, "dns": 1, "load_balancer": 2, "web_server": 3, "db_primary": 4, "db_replica": 4}
 KIND_ORDER = {"db_primary": 0, "db_replica": 1}
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
+REMOVED = "removed"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class Layout:
         hw, hh = self.half[i].tolist()
         return pygame.Rect(round(cx - hw), round(cy - hh), round(2 * hw), round(2 * hh))
 
+    def hidden(self, i: int) -> bool:
+        """A node that is not drawn (a server removed from the design keeps its index, not its card)."""
+        return bool(self.half[i, 0] == 0)
+
     def node_at(self, pos: tuple[int, int]) -> int | None:
         """Index of the node whose card is under `pos`, or None."""
         if not len(self.ids):
@@ -71,11 +76,15 @@ def regions(size: tuple[int, int], scale: float, caption_lines: int, side: bool)
 @lru_cache(maxsize=32)
 def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], scale: float,
                    caption_lines: int = 0, side: bool = True) -> Layout:
-    """Place (id, kind) nodes in tier columns; a node added at run time joins its tier's column."""
+    """Place (id, kind) nodes in tier columns; a node added at run time joins its tier's column.
+
+    Kind "removed" marks a node taken out of the design: it keeps its index but gets no place.
+    """
     top, graph, side_rect, caption, toolbar = regions(size, scale, caption_lines, side)
     columns: dict[int, list[int]] = {}
     for i, (_, kind) in enumerate(nodes):
-        columns.setdefault(TIER.get(kind, 3), []).append(i)
+        if kind != REMOVED:
+            columns.setdefault(TIER.get(kind, 3), []).append(i)
     for members in columns.values():
         members.sort(key=lambda i: (KIND_ORDER.get(nodes[i][1], 0), i))
     tiers = sorted(columns)
@@ -107,6 +116,10 @@ def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], sc
     half = np.empty((n, 2), dtype=np.float32)
     half[:, 0] = CARD_W * scale * card_scale / 2
     half[:, 1] = CARD_H * scale * card_scale / 2
+    for i, (_, kind) in enumerate(nodes):
+        if kind == REMOVED:
+            centers[i] = (-10_000.0, -10_000.0)
+            half[i] = 0.0
     dot_r = max(2, round(4.5 * scale * (0.6 + 0.4 * card_scale)))
     return Layout(size=size, scale=scale, top=top, graph=graph, side=side_rect, caption=caption,
                   toolbar=toolbar, ids=tuple(i for i, _ in nodes), centers=centers, half=half,

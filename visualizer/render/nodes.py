@@ -60,6 +60,8 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
     for i, n in enumerate(snap.nodes):
         if i >= len(lay.ids):
             break
+        if lay.hidden(i):
+            continue
         st = node_style(n, pal)
         r = lay.rect(i)
         if n.id in lit:
@@ -129,6 +131,8 @@ def draw_marks(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
     for i, n in enumerate(snap.nodes):
         if i >= len(lay.ids):
             break
+        if lay.hidden(i):
+            continue
         st = node_style(n, pal)
         r = lay.rect(i)
         if st.crossed:

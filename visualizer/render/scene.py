@@ -11,7 +11,7 @@ import pygame
 from visualizer.i18n import t
 from visualizer.render import charts, dots as dotmod, nodes as nodemod
 from visualizer.render.fonts import text, ui_scale, wrap
-from visualizer.render.layout import Layout, compute_layout, regions
+from visualizer.render.layout import REMOVED, Layout, compute_layout, regions
 from visualizer.render.style import Palette, palette
 from visualizer.sim.snapshot import Snapshot
 
@@ -64,7 +64,7 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
         px = round(CAPTION_PX * scale)
         progress_w = 60 * scale if view.progress else 0
         lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 74 * scale - progress_w), bold=True)))
-    key = tuple((n.id, n.kind) for n in snap.nodes)
+    key = tuple((n.id, REMOVED if n.status == "removed" else n.kind) for n in snap.nodes)
     return compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics)
 
 
@@ -103,7 +103,7 @@ def _links(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout
     down = {n.id for n in snap.nodes if n.status in ("down", "removed")}
     for link in snap.links:
         a, b = lay.index(link.src), lay.index(link.dst)
-        if a is None or b is None:
+        if a is None or b is None or lay.hidden(a) or lay.hidden(b):
             continue
         p0, p1 = lay.centers[a].tolist(), lay.centers[b].tolist()
         color = pal.link_dim if (link.src in down or link.dst in down) else pal.link

@@ -99,7 +99,7 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
                 w = theory.mmc_mean_time_ms(share, node.workers, service_ms)
                 rows.append((t("theory.mmc", lang, w=f"{w:.0f} ms", p50=m.p50_ms), False))
         return rows
-    replicas = [n for n in snap.nodes if n.kind == "db_replica" and n.lag_ms is not None]
+    replicas = [n for n in snap.nodes if n.kind == "db_replica" and n.lag_ms is not None and n.status == "up"]
     lag = max((n.lag_ms for n in replicas), default=0.0)
     w_rate = m.rate * (1.0 - player.scenario.traffic.read_ratio)
     pending = max((n.pending_writes for n in replicas), default=0)
