@@ -169,3 +169,27 @@ def test_docs_example_lesson_is_valid(tmp_path: Path) -> None:
     path.write_text(example)
     player = LessonPlayer(load(path), auto=True)
     play_to_end(player)
+
+
+def test_vertical_scaling_lesson_hits_the_largest_machine() -> None:
+    k = _beat_index("vertical-scaling", action="set_rate", rate=800.0)
+    player = _run_beats("vertical-scaling", k)
+    web1 = player.sim.snapshot().nodes[player.sim.snapshot().index("web1")]
+    assert web1.tier == "xlarge"
+    with pytest.raises(C.CommandError, match="largest"):
+        player.sim.apply(C.Upgrade("web1"))
+    before = _failed(player)
+    player.step(4.0)
+    assert _failed(player) > before + 100, "past the biggest machine, requests are refused again"
+    m = player.sim.snapshot().metrics
+    assert m.cost_per_hour == pytest.approx(8 * 0.05)
+
+
+def test_combined_lesson_survives_web_and_primary_failures() -> None:
+    k = _beat_index("combined", action="recover_data")
+    player = _run_beats("combined", k)
+    events = [(e.event, e.node) for e in player.sim.events]
+    assert ("detected_down", "web2") in events and any(e == "promote" for e, _ in events)
+    before = _failed(player)
+    player.step(3.0)
+    assert _failed(player) == before, "with a spare in every tier, the failures stop"
