@@ -384,10 +384,11 @@ class Flow:
             b.lb_active -= 1
             req.backend = None
         del self.live[req.id]
-        fin = self.finished
-        fin[req.id] = req
-        if len(fin) > KEEP_FINISHED:
-            del fin[next(iter(fin))]
+        self.finished[req.id] = req
+        order = self.finished_order
+        order.append(req.id)
+        if len(order) > KEEP_FINISHED:
+            del self.finished[order.popleft()]
         self.stats.finish(now, req.id, client.id, True, "", req.kind, (now - req.t0) * 1000.0)
 
     def _fail_event(self, arg: tuple[Request, str, Node]) -> None:
@@ -415,7 +416,8 @@ class Flow:
 
     def _retire(self, req: Request) -> None:
         del self.live[req.id]
-        fin = self.finished
-        fin[req.id] = req
-        if len(fin) > KEEP_FINISHED:
-            del fin[next(iter(fin))]
+        self.finished[req.id] = req
+        order = self.finished_order
+        order.append(req.id)
+        if len(order) > KEEP_FINISHED:
+            del self.finished[order.popleft()]

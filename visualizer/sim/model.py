@@ -45,7 +45,8 @@ class Simulation(Flow):
         self.stats = Stats()
         self.repl = Replication()
         self.live: dict[int, Request] = {}
-        self.finished: dict[int, Request] = {}
+        self.finished: dict[int, Request] = {}          # recent ones, for request_info
+        self.finished_order: deque[int] = deque()       # their ids, oldest first
         self.deadlines: deque[Request] = deque()
         self.deadline_pending = False
         self.dns_expiry: dict[int, float] = {}
