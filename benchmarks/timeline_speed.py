@@ -1,0 +1,40 @@
+"""Time travel costs: checkpoint size and time, memory held, and how long a step back takes."""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from visualizer.lesson import LessonPlayer  # noqa: E402
+from visualizer.scenario import load  # noqa: E402
+
+
+def main() -> None:
+    for name in ("combined", "vertical-scaling"):
+        player = LessonPlayer(load(name), auto=True)
+        t0 = time.perf_counter()
+        while not player.finished:
+            player.step(1 / 60)      # what the window does at 1x speed and 60 fps
+        run_s = time.perf_counter() - t0
+        played = player.sim.time
+        marks = player.timeline._checkpoints
+        sizes = [len(blob) for _, _, blob in marks]
+        backs = []
+        for k in range(len(player.starts) - 1, 0, -1):
+            t1 = time.perf_counter()
+            player.go_to(k)
+            backs.append(time.perf_counter() - t1)
+        backs.sort()
+        print(f"{name}: {played:.0f} simulated s played in {run_s:.1f} s wall; "
+              f"{len(marks)} checkpoints, {sum(sizes) / 1e6:.1f} MB held (largest {max(sizes) / 1e6:.2f} MB); "
+              f"step back to a beat: median {1000 * backs[len(backs) // 2]:.0f} ms, worst {1000 * backs[-1]:.0f} ms")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
