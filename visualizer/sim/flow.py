@@ -379,16 +379,7 @@ class Flow:
         req.t_end = now
         req.end_node = client.id
         client.completed += 1
-        b = req.backend
-        if b is not None:
-            b.lb_active -= 1
-            req.backend = None
-        del self.live[req.id]
-        self.finished[req.id] = req
-        order = self.finished_order
-        order.append(req.id)
-        if len(order) > KEEP_FINISHED:
-            del self.finished[order.popleft()]
+        self._retire(req)
         self.stats.finish(now, req.id, client.id, True, "", req.kind, (now - req.t0) * 1000.0)
 
     def _fail_event(self, arg: tuple[Request, str, Node]) -> None:
@@ -407,14 +398,15 @@ class Flow:
         req.reason = reason
         req.t_end = now
         req.end_node = node.id
-        b = req.backend
-        if b is not None:
-            b.lb_active -= 1
-            req.backend = None
         self._retire(req)
         self.stats.finish(now, req.id, node.id, False, reason, req.kind, 0.0)
 
     def _retire(self, req: Request) -> None:
+        """Out of flight: close its balancer connection, keep it a while for request_info."""
+        b = req.backend
+        if b is not None:
+            b.lb_active -= 1
+            req.backend = None
         del self.live[req.id]
         self.finished[req.id] = req
         order = self.finished_order
