@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator, Sequence, TypeVar
 
 import numpy as np
 import pygame
@@ -12,6 +13,7 @@ TIER = {"client": 0, "dns": 1, "load_balancer": 2, "web_server": 3, "db_primary"
 KIND_ORDER = {"db_primary": 0, "db_replica": 1}
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
 REMOVED = "removed"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,12 @@ class Layout:
     def hidden(self, i: int) -> bool:
         """A node that is not drawn (a server removed from the design keeps its index, not its card)."""
         return bool(self.half[i, 0] == 0)
+
+    def shown(self, nodes: Sequence[T]) -> Iterator[tuple[int, T]]:
+        """(index, node) for the nodes this layout places and draws."""
+        for i, node in enumerate(nodes[: len(self.ids)]):
+            if not self.hidden(i):
+                yield i, node
 
     def node_at(self, pos: tuple[int, int]) -> int | None:
         """Index of the node whose card is under `pos`, or None."""

@@ -57,11 +57,7 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
     radius = round(10 * s)
     lit = set(highlight)
     pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
-    for i, n in enumerate(snap.nodes):
-        if i >= len(lay.ids):
-            break
-        if lay.hidden(i):
-            continue
+    for i, n in lay.shown(snap.nodes):
         st = node_style(n, pal)
         r = lay.rect(i)
         if n.id in lit:
@@ -128,11 +124,7 @@ def radius_px(s: float) -> int:
 def draw_marks(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette) -> None:
     """On top of the dots: crosses and stamps (DOWN, BOOTING), badges, and '+N' for long queues."""
     s = lay.scale * lay.card_scale
-    for i, n in enumerate(snap.nodes):
-        if i >= len(lay.ids):
-            break
-        if lay.hidden(i):
-            continue
+    for i, n in lay.shown(snap.nodes):
         st = node_style(n, pal)
         r = lay.rect(i)
         if st.crossed:
