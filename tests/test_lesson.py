@@ -71,6 +71,20 @@ def test_step_back_then_forward_lands_on_identical_state(played) -> None:
         assert state_of(player) == states[k], f"beat {k} differs after next"
 
 
+def test_presenter_pressing_next_sees_what_auto_playback_sees(played) -> None:
+    """Next runs the model forward to the next beat's time, so every caption stays true."""
+    auto, states = played
+    presenter = LessonPlayer(auto.scenario, auto=False)
+    for k in range(len(states)):
+        assert presenter.index == k
+        if presenter.waiting:
+            presenter.next()          # the presenter does the student's task
+        presenter.go_to(k)
+        assert state_of(presenter) == states[k], f"beat {k} differs"
+        presenter.seek(presenter.timeline.horizon)
+        presenter.next()
+
+
 def _failed(player: LessonPlayer) -> int:
     return sum(player.sim.snapshot().metrics.failed.values())
 

@@ -138,14 +138,16 @@ class LessonPlayer:
         self._check_done()
 
     def next(self) -> None:
-        """Presenter's Next: the next beat as it was (if reached before), else do a waiting task
-        now, else start the next beat now."""
+        """Presenter's Next. The next beat as it was, if this history reached it before; else, on a
+        waiting beat, do the student's task now; else run the model forward to when the next beat
+        is due and start it, so its caption is true of what the audience sees."""
         if self.index + 1 < len(self.starts):
             self.go_to(self.index + 1)
         elif self.waiting:
             self._do_task()
         elif self.index + 1 < len(self.beats):
-            self._begin(self.index + 1)
+            self.timeline.advance_to(max(self._next_due(), self.sim.time))
+            self._enter(self.index + 1)
 
     def previous(self) -> None:
         self.go_to(max(0, self.index - 1))
