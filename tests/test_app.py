@@ -227,3 +227,16 @@ def test_no_display_is_one_line_and_exit_2():
     lines = [ln for ln in out.stderr.splitlines() if ln.strip() and "ALSA" not in ln]
     assert len(lines) == 1 and "--headless" in lines[0] and "--record" in lines[0]
     assert "Traceback" not in out.stderr
+
+
+def test_inspector_facts_are_translated():
+    from visualizer.ui.cards import node_lines
+
+    sim = Simulation(load("combined"))
+    sim.step(1.0)
+    for n in sim.snapshot().nodes:
+        labels = [label for label, _ in node_lines(n, "ko")]
+        for key in n.extra:
+            assert key.replace("_", " ") not in labels, f"{n.id}: '{key}' shown untranslated"
+    lb = next(n for n in sim.snapshot().nodes if n.kind == "load_balancer")
+    assert ("분산 방식", "최소 연결") in node_lines(lb, "ko")

@@ -207,3 +207,14 @@ def test_combined_lesson_survives_web_and_primary_failures() -> None:
     before = _failed(player)
     player.step(3.0)
     assert _failed(player) == before, "with a spare in every tier, the failures stop"
+
+
+def test_a_task_done_before_its_beat_does_not_block_the_lesson() -> None:
+    k = _beat_index("load-balancer", action="fail", node="web1")
+    player = LessonPlayer(LESSONS["load-balancer"], auto=False)
+    player.apply(C.Fail("web1"))      # the student clicks web1 before being asked
+    while player.index < k:
+        player.step(DT)
+    assert not player.waiting, "web1 is already down: the beat goes on by itself"
+    player.step(LESSONS["load-balancer"].timeline[k + 1].at - LESSONS["load-balancer"].timeline[k].at + DT)
+    assert player.index == k + 1

@@ -123,7 +123,37 @@ STRINGS: dict[str, dict[str, str]] = {
     "mouse.hover": {"en": "Hover a node: what it is and its numbers", "ko": "노드 위에 올리기: 설명과 수치"},
     "mouse.dot": {"en": "Click a moving dot: that request's path", "ko": "움직이는 점 클릭: 그 요청의 경로"},
     "mouse.slider": {"en": "Drag the sliders: speed and request rate", "ko": "슬라이더 끌기: 속도와 요청량"},
+    # kind-specific facts in the inspector (NodeView.extra)
+    "extra.applied": {"en": "writes applied", "ko": "반영한 쓰기"},
+    "extra.role": {"en": "role", "ko": "역할"},
+    "extra.lost_writes": {"en": "lost writes", "ko": "유실된 쓰기"},
+    "extra.algorithm": {"en": "algorithm", "ko": "분산 방식"},
+    "extra.backends": {"en": "servers behind it", "ko": "뒤의 서버"},
+    "extra.in_rotation": {"en": "receiving traffic", "ko": "트래픽 받는 서버"},
+    "extra.ttl_s": {"en": "cache time (s)", "ko": "캐시 시간(초)"},
+    "extra.points_to": {"en": "answers with", "ko": "알려 주는 곳"},
+    "extra.rate": {"en": "requests per second", "ko": "초당 요청"},
+    "role.primary": {"en": "primary (takes writes)", "ko": "주 서버 (쓰기 담당)"},
+    "role.replica": {"en": "replica (serves reads)", "ko": "부 서버 (읽기 담당)"},
+    "role.former_primary": {"en": "former primary", "ko": "이전 주 서버"},
+    "algo.round_robin": {"en": "round robin", "ko": "라운드 로빈"},
+    "algo.weighted_round_robin": {"en": "weighted round robin", "ko": "가중 라운드 로빈"},
+    "algo.least_connections": {"en": "least connections", "ko": "최소 연결"},
+    "algo.random": {"en": "random", "ko": "무작위"},
+    "algo.power_of_two": {"en": "power of two choices", "ko": "두 개 중 덜 바쁜 쪽"},
+    "algo.ip_hash": {"en": "IP hash", "ko": "IP 해시"},
 }
+
+
+def fact(key: str, value: str, lang: str) -> tuple[str, str]:
+    """A NodeView.extra entry as a translated (label, value) row; unknown keys are shown as they are."""
+    label = t(f"extra.{key}", lang)
+    if label == f"extra.{key}":
+        label = key.replace("_", " ")
+    for prefix in ("role.", "algo."):
+        if f"{prefix}{value}" in STRINGS:
+            return label, t(f"{prefix}{value}", lang)
+    return label, value
 
 
 def t(key: str, lang: str, **fmt: object) -> str:

@@ -188,10 +188,24 @@ class LessonPlayer:
         self.starts.append(self.sim.time)
         self.done_at = None
         beat = self.beats[k] if k < len(self.beats) else None
-        if beat is None or command_for(beat) is None:
+        if beat is None or command_for(beat) is None or (beat.wait and self._already_true(beat)):
             self.done_at = self.sim.time
         elif not beat.wait or self.auto:
             self._do_task()
+
+    def _already_true(self, beat: Beat) -> bool:
+        """The student got ahead of the caption: what the beat asks for is already so."""
+        snap = self.sim.snapshot()
+        node = next((n for n in snap.nodes if n.id == beat.node), None)
+        if beat.action == "fail":
+            return node is not None and node.status in ("down", "removed")
+        if beat.action == "recover":
+            return node is not None and node.status == "up"
+        if beat.action == "promote":
+            return node is not None and node.kind == "db_primary"
+        if beat.action == "recover_data":
+            return snap.metrics.lost_writes == 0 and any(e.event == "data_recovered" for e in self.sim.events)
+        return False
 
     def _do_task(self) -> None:
         beat = self.beat

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pygame
 
-from visualizer.i18n import t
+from visualizer.i18n import fact, t
 from visualizer.render.dots import DONE, FAILED, DotSprites
 from visualizer.render.fonts import text
 from visualizer.render.layout import Layout
@@ -39,7 +39,7 @@ def _third_line(n: NodeView, lang: str, snap: Snapshot) -> str:
         line = t("lag", lang, ms=f"{n.lag_ms:.0f}")
         return line + (f" · {t('pending.short', lang, n=n.pending_writes)}" if n.pending_writes else "")
     if n.kind == "load_balancer":
-        return n.extra.get("algorithm", "").replace("_", " ")
+        return fact("algorithm", n.extra.get("algorithm", ""), lang)[1]
     if n.kind == "dns":
         target = n.extra.get("points_to", "")
         return t("dns.points", lang, target=target) if target else ""

@@ -7,7 +7,7 @@ from typing import Any
 
 import pygame
 
-from visualizer.i18n import t
+from visualizer.i18n import fact, t
 from visualizer.render.fonts import text, wrap
 from visualizer.sim.snapshot import NodeView
 from visualizer.ui.base import UIContext, clamp_rect, panel
@@ -34,7 +34,7 @@ def node_lines(n: NodeView, lang: str) -> list[tuple[str, str]]:
     if n.promoted:
         rows.append(("", t("badge.promoted", lang)))
     for k, v in sorted(n.extra.items()):
-        rows.append((k.replace("_", " "), str(v).replace("_", " ")))
+        rows.append(fact(k, str(v), lang))
     return rows
 
 

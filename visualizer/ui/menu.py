@@ -8,7 +8,7 @@ from typing import Callable
 
 import pygame
 
-from visualizer.i18n import t
+from visualizer.i18n import fact, t
 from visualizer.render.fonts import text
 from visualizer.ui.base import UIContext, clamp_rect, panel
 
@@ -17,7 +17,7 @@ def command_label(cmd: object, lang: str) -> str:
     """A command as a menu line in `lang`, e.g. Upgrade(node='web1') -> 'Upgrade web1 (bigger machine)'."""
     name = type(cmd).__name__
     fields = dataclasses.asdict(cmd) if dataclasses.is_dataclass(cmd) else {}
-    fields = {k: ("LB" if v is None else str(v).replace("_", " ") if isinstance(v, str) else v)
+    fields = {k: ("LB" if v is None else fact(k, v, lang)[1] if isinstance(v, str) else v)
               for k, v in fields.items()}
     try:
         return t(f"cmd.{name}", lang, **fields)
