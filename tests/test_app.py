@@ -240,3 +240,16 @@ def test_inspector_facts_are_translated():
             assert key.replace("_", " ") not in labels, f"{n.id}: '{key}' shown untranslated"
     lb = next(n for n in sim.snapshot().nodes if n.kind == "load_balancer")
     assert ("분산 방식", "최소 연결") in node_lines(lb, "ko")
+
+
+def test_request_card_facts_are_translated():
+    from visualizer.i18n import fact
+
+    sim = Simulation(load("combined"))
+    sim.step(1.0)
+    info = sim.request_info(int(sim.snapshot().dots.id[0]))
+    for key in info:
+        if key != "id":
+            assert fact(key, "x", "ko", group="req")[0] != key.replace("_", " "), f"'{key}' has no Korean label"
+    assert fact("kind", "read", "ko", group="req") == ("종류", "읽기")
+    assert fact("reason", "queue_full", "en", group="req") == ("why it failed", "queue full")

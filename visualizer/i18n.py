@@ -136,6 +136,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "role.primary": {"en": "primary (takes writes)", "ko": "주 서버 (쓰기 담당)"},
     "role.replica": {"en": "replica (serves reads)", "ko": "부 서버 (읽기 담당)"},
     "role.former_primary": {"en": "former primary", "ko": "이전 주 서버"},
+    # the request card (sim.request_info keys and values)
+    "req.age_ms": {"en": "age (ms)", "ko": "경과 (ms)"},
+    "req.client_ip": {"en": "user's IP", "ko": "사용자 IP"},
+    "req.created": {"en": "sent at (s)", "ko": "보낸 시각 (초)"},
+    "req.deadline": {"en": "gives up at (s)", "ko": "포기 시각 (초)"},
+    "req.direction": {"en": "direction", "ko": "방향"},
+    "req.key": {"en": "data key", "ko": "데이터 키"},
+    "req.kind": {"en": "kind", "ko": "종류"},
+    "req.outcome": {"en": "outcome", "ko": "결과"},
+    "req.path": {"en": "path (node, time)", "ko": "경로 (노드, 시각)"},
+    "req.phase": {"en": "now", "ko": "지금"},
+    "req.reason": {"en": "why it failed", "ko": "실패 이유"},
+    "req.retries": {"en": "retries", "ko": "재시도"},
+    "req.stale": {"en": "stale read", "ko": "오래된 읽기"},
+    "req.status": {"en": "status", "ko": "상태"},
+    "req.user": {"en": "user", "ko": "사용자"},
+    "req.where": {"en": "where", "ko": "위치"},
+    "req.latency_ms": {"en": "latency (ms)", "ko": "응답 시간 (ms)"},
+    "val.read": {"en": "read", "ko": "읽기"},
+    "val.write": {"en": "write", "ko": "쓰기"},
+    "val.forward": {"en": "on the way in", "ko": "가는 중"},
+    "val.back": {"en": "on the way back", "ko": "돌아오는 중"},
+    "val.on_link": {"en": "on a link", "ko": "링크 위"},
+    "val.queued": {"en": "waiting in a queue", "ko": "대기열에서 기다림"},
+    "val.in_service": {"en": "being served", "ko": "처리 중"},
+    "val.in_flight": {"en": "in flight", "ko": "진행 중"},
+    "val.completed": {"en": "completed", "ko": "완료"},
+    "val.failed": {"en": "failed", "ko": "실패"},
+    "val.True": {"en": "yes", "ko": "예"},
+    "val.False": {"en": "no", "ko": "아니오"},
     "algo.round_robin": {"en": "round robin", "ko": "라운드 로빈"},
     "algo.weighted_round_robin": {"en": "weighted round robin", "ko": "가중 라운드 로빈"},
     "algo.least_connections": {"en": "least connections", "ko": "최소 연결"},
@@ -145,12 +175,13 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def fact(key: str, value: str, lang: str) -> tuple[str, str]:
-    """A NodeView.extra entry as a translated (label, value) row; unknown keys are shown as they are."""
-    label = t(f"extra.{key}", lang)
-    if label == f"extra.{key}":
+def fact(key: str, value: str, lang: str, group: str = "extra") -> tuple[str, str]:
+    """A NodeView.extra (or request_info, group 'req') entry as a translated (label, value) row;
+    unknown keys and values are shown as they are."""
+    label = t(f"{group}.{key}", lang)
+    if label == f"{group}.{key}":
         label = key.replace("_", " ")
-    for prefix in ("role.", "algo."):
+    for prefix in ("role.", "algo.", "reason.", "val."):
         if f"{prefix}{value}" in STRINGS:
             return label, t(f"{prefix}{value}", lang)
     return label, value

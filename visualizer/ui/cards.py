@@ -113,7 +113,7 @@ def _fmt(value: Any) -> str:
         return " → ".join(_fmt(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}={_fmt(v)}" for k, v in value.items())
-    return str(value).replace("_", " ")
+    return str(value)
 
 
 @dataclass
@@ -149,6 +149,6 @@ class RequestCard:
             return
         lang = self.ctx.lang
         info = self.info or {}
-        rows = [(str(k).replace("_", " "), _fmt(v)) for k, v in info.items() if k != "id" and v is not None]
+        rows = [fact(str(k), _fmt(v), lang, group="req") for k, v in info.items() if k != "id" and v is not None]
         about = "" if info else t("req.gone", lang)
         _card(surface, self.ctx, self.anchor, t("req.title", lang, id=self.req_id), about, rows)
