@@ -56,8 +56,7 @@ class LessonOverlay:
             draw_summary(surface, self.player, view.lang, lay, pal)
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
-            corner = (lay.graph.left + round(16 * lay.scale), lay.graph.bottom - round(30 * lay.scale))
-            draw_card(surface, lines, lay, pal, corner)
+            draw_card(surface, lines, lay, pal)
 
 
 def _pct(x: float) -> str:
@@ -112,22 +111,42 @@ def _known(player: LessonPlayer, node_id: str) -> bool:
     return any(n.id == node_id for n in player.scenario.nodes)
 
 
-def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette,
-              bottomleft: tuple[int, int]) -> None:
-    """A panel with a bold title row and plain rows, sized to its text, standing on `bottomleft`."""
+def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette) -> None:
+    """A panel with a bold title row and plain rows, put in the corner of the picture where it
+    hides the fewest nodes, its text shrunk if it would cover more than half the picture's width."""
     s = lay.scale
     px = round(17 * s)
+    widest = max(text(line, px, pal.text, bold).get_width() for line, bold in lines) + round(32 * s)
+    if widest > lay.graph.width * 0.5:
+        px = max(10, int(px * lay.graph.width * 0.5 / widest))
     rendered = [text(line, round(px * (1.1 if bold else 1.0)), pal.highlight if bold else pal.text, bold)
                 for line, bold in lines]
     w = max(r.get_width() for r in rendered) + round(32 * s)
     h = sum(round(r.get_height() * 1.25) for r in rendered) + round(24 * s)
-    box = pygame.Rect(0, 0, w, h)
-    box.bottomleft = bottomleft
+    box = least_covering_corner(lay, (w, h))
     panel(surface, box, pal, s, pal.highlight)
     y = box.top + round(12 * s)
     for r in rendered:
         surface.blit(r, (box.left + round(16 * s), y))
         y += round(r.get_height() * 1.25)
+
+
+def least_covering_corner(lay: Layout, size: tuple[int, int]) -> pygame.Rect:
+    """A rect of `size` in a corner of the picture, the one overlapping node cards the least."""
+    g, m = lay.graph, round(14 * lay.scale)
+    inner = g.inflate(-2 * m, -2 * m)
+    inner.height -= round(20 * lay.scale)          # keep the time scrubber clear
+    cards = [lay.rect(i).inflate(round(16 * lay.scale), round(40 * lay.scale)) for i, _ in lay.shown(lay.ids)]
+    best: tuple[int, int, pygame.Rect] | None = None
+    corners = ("bottomleft", "topleft", "bottomright", "topright")
+    for rank, corner in enumerate(corners):
+        box = pygame.Rect((0, 0), size)
+        setattr(box, corner, getattr(inner, corner))
+        cover = sum(box.clip(c).width * box.clip(c).height for c in cards)
+        if best is None or (cover, rank) < best[:2]:
+            best = (cover, rank, box)
+    assert best is not None
+    return best[2]
 
 
 def draw_summary(surface: pygame.Surface, player: LessonPlayer, lang: str, lay: Layout, pal: Palette) -> None:
