@@ -185,3 +185,29 @@ def test_fuzz_lesson_keys_scrubbing_and_clicks_never_crash(screen, sc):
             app.render(screen)
         app.sim.check_conservation()
         assert 0 <= app.sim.index < len(app.sim.beats)
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_theory_card_never_hides_what_the_beat_points_at(screen, projector):
+    screen = pygame.display.set_mode((1920, 1080) if projector else (1280, 720))
+    for sc in LESSONS:
+        app = App(lambda sc=sc: LessonPlayer(sc, auto=True), sc, lang="ko", projector=projector)
+        overlay = install_lesson(app, LESSONS)
+        shown = 0
+        while not app.sim.finished:
+            app.sim.step(0.5)
+            beat = app.sim.beat
+            if beat is None or beat.theory is None:
+                continue
+            frame(app, screen)
+            beat = app.sim.beat
+            if beat.theory is None or app.sim.finished:   # the frame's own tick crossed into the next beat
+                continue
+            assert overlay.theory_box is not None
+            shown += 1
+            for node in beat.highlight:
+                i = app.layout.index(node)
+                if i is not None and not app.layout.hidden(i):
+                    assert not overlay.theory_box.colliderect(app.layout.rect(i)), (sc.meta.name, node)
+        assert shown or not any(b.theory for b in sc.timeline)
+    pygame.display.set_mode((1280, 720), pygame.RESIZABLE)

@@ -47,16 +47,18 @@ class LessonOverlay:
     """Draws the lesson's extras on top of draw_frame; reads the player, changes nothing."""
 
     player: LessonPlayer
+    theory_box: pygame.Rect | None = None   # where the theory card was last drawn (None: not shown)
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None:
         pal = palette(view.projector)
         beat = self.player.beat
+        self.theory_box = None
         meta = self.player.scenario.meta
         if self.player.finished and (meta.summary or meta.question):
             draw_summary(surface, self.player, view.lang, lay, pal)
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
-            draw_card(surface, lines, lay, pal)
+            self.theory_box = draw_card(surface, lines, lay, pal)
 
 
 def _pct(x: float) -> str:
@@ -111,7 +113,7 @@ def _known(player: LessonPlayer, node_id: str) -> bool:
     return any(n.id == node_id for n in player.scenario.nodes)
 
 
-def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette) -> None:
+def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette) -> pygame.Rect:
     """A panel with a bold title row and plain rows, put in the corner of the picture where it
     hides the fewest nodes, its text shrunk if it would cover more than half the picture's width."""
     s = lay.scale
@@ -129,6 +131,7 @@ def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layou
     for r in rendered:
         surface.blit(r, (box.left + round(16 * s), y))
         y += round(r.get_height() * 1.25)
+    return box
 
 
 def least_covering_corner(lay: Layout, size: tuple[int, int]) -> pygame.Rect:
