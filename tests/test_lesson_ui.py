@@ -211,3 +211,20 @@ def test_theory_card_never_hides_what_the_beat_points_at(screen, projector):
                     assert not overlay.theory_box.colliderect(app.layout.rect(i)), (sc.meta.name, node)
         assert shown or not any(b.theory for b in sc.timeline)
     pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
+
+
+def test_nothing_moves_behind_the_lesson_menu(screen):
+    app = lesson_app("single-server", menu=True)
+    frame(app, screen)
+    frame(app, screen)
+    assert app.sim.time == 0.0, "the lesson waits while the menu is open"
+    app.handle_event(key(pygame.K_ESCAPE))
+    frame(app, screen)
+    assert app.sim.time > 0.0 and not app.view.paused
+    app.handle_event(key(pygame.K_m, "m"))
+    t0 = app.sim.time
+    frame(app, screen)
+    assert app.sim.time == t0
+    app.handle_event(key(pygame.K_3, "3"))
+    frame(app, screen)
+    assert app.sim.scenario.meta.name == "load-balancer" and app.sim.time > 0.0

@@ -35,12 +35,18 @@ class LessonMenu:
     ctx: UIContext
     items: list[Scenario]
     on_pick: Callable[[Scenario], None]
+    on_show: Callable[[bool], None] = lambda shown: None   # told when the menu opens or closes
     visible: bool = False
     cursor: int = 0
     rows: list[pygame.Rect] = field(default_factory=list)
 
     def toggle(self) -> None:
-        self.visible = not self.visible
+        self.set_visible(not self.visible)
+
+    def set_visible(self, shown: bool) -> None:
+        if shown != self.visible:
+            self.visible = shown
+            self.on_show(shown)
 
     def process_events(self, event: pygame.event.Event) -> bool:
         if not self.visible:
@@ -54,7 +60,7 @@ class LessonMenu:
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self._pick(self.cursor)
             elif event.key in (pygame.K_ESCAPE, pygame.K_m):
-                self.visible = False
+                self.set_visible(False)
             elif pygame.K_1 <= event.key <= pygame.K_9 and event.key - pygame.K_1 < n:
                 self._pick(event.key - pygame.K_1)
             elif event.key not in (pygame.K_q, pygame.K_l, pygame.K_F11):
@@ -78,7 +84,7 @@ class LessonMenu:
         return next((i for i, r in enumerate(self.rows) if r.collidepoint(pos)), None)
 
     def _pick(self, i: int) -> None:
-        self.visible = False
+        self.set_visible(False)
         self.on_pick(self.items[i])
 
     def update(self, dt: float) -> None:
@@ -171,7 +177,7 @@ def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
                    seed: int | None = None, rate: float | None = None) -> LessonOverlay:
     """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu."""
     overlay = LessonOverlay(app.sim)
-    state = {"index": None, "was_paused": False}
+    state: dict[str, Any] = {"index": None, "was_paused": False}
 
     def player() -> LessonPlayer:
         return app.sim
@@ -213,7 +219,15 @@ def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
             app.snap = app.sim.snapshot()
         return run
 
-    menu = LessonMenu(app.ctx, choices, pick, visible=open_menu)
+    def hold_still(shown: bool) -> None:
+        """Nothing moves behind the menu: the lesson waits for the choice."""
+        if shown:
+            state["paused_before_menu"], app.view.paused = app.view.paused, True
+        else:
+            app.view.paused = bool(state.get("paused_before_menu", False))
+
+    menu = LessonMenu(app.ctx, choices, pick, hold_still)
+    menu.set_visible(open_menu)
     scrubber = Scrubber(app.ctx, player)
     caption_click = CaptionClick(app, beat_key(LessonPlayer.next))
     app.components[:0] = [scrubber, caption_click]
