@@ -85,7 +85,7 @@ class App:
         self.request_card = RequestCard(self.ctx)
         self.help = HelpOverlay(self.ctx, self.keymap.help_entries)
         rate = float(self.snap.metrics.rate) or 1.0
-        self.speed_slider = Slider(self.ctx, "speed", SPEEDS[0], SPEEDS[-1], self.view.speed, self._set_speed,
+        self.speed_slider = Slider(self.ctx, "speed", SPEEDS[0], SPEEDS[-1], self.view.speed, self.set_speed,
                                    fmt=_fmt_speed)
         self.rate_slider = Slider(self.ctx, "rate", 1.0, max(1000.0, 20 * rate), max(1.0, rate), self._set_rate,
                                   fmt=lambda v: f"{v:,.0f}/s")
@@ -142,11 +142,11 @@ class App:
             nxt = next((s for s in SPEEDS if s > cur * 1.001), SPEEDS[-1])
         else:
             nxt = next((s for s in reversed(SPEEDS) if s < cur / 1.001), SPEEDS[0])
-        self._set_speed(nxt)
+        self.set_speed(nxt)
         self.speed_slider.set(nxt)
         self.toasts.show(t("toast.speed", self.view.lang, x=_fmt_speed(nxt).rstrip("×")))
 
-    def _set_speed(self, value: float) -> None:
+    def set_speed(self, value: float) -> None:
         self.view.speed = float(min(SPEEDS[-1], max(SPEEDS[0], value)))
 
     def _set_rate(self, value: float) -> None:

@@ -176,74 +176,82 @@ class Scrubber:
 def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
                    seed: int | None = None, rate: float | None = None) -> LessonOverlay:
     """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu."""
-    overlay = LessonOverlay(app.sim)
-    state: dict[str, Any] = {"index": None, "was_paused": False}
+    return LessonControls(app, choices, seed, rate, open_menu).overlay
 
-    def player() -> LessonPlayer:
-        return app.sim
 
-    def pick(sc: Scenario) -> None:
-        app.scenario = sc
-        app.make_sim = lambda: LessonPlayer(sc, seed=seed, rate=rate)
-        app.restart()
-        app.view.title = getattr(sc.meta.title, app.view.lang)
-        state["index"] = None
+class LessonControls:
+    """Everything a lesson adds to the window, wired to the App's extension points."""
 
-    def blank() -> None:
-        curtain.on = not curtain.on
-        if curtain.on:
-            state["was_paused"], app.view.paused = app.view.paused, True
-        else:
-            app.view.paused = state["was_paused"]
+    def __init__(self, app: Any, choices: list[Scenario], seed: int | None, rate: float | None,
+                 open_menu: bool) -> None:
+        self.app, self.seed, self.rate = app, seed, rate
+        self.overlay = LessonOverlay(app.sim)
+        self.shown_index: int | None = None     # the beat whose speed was last applied
+        self.holds: set[str] = set()            # why the lesson is held still (menu, blank)
+        self.paused_before_hold = False
+        self.menu = LessonMenu(app.ctx, choices, self.pick, lambda shown: self.hold("menu", shown))
+        self.scrubber = Scrubber(app.ctx, lambda: app.sim)
+        self.curtain = Curtain()
+        app.components[:0] = [self.scrubber, CaptionClick(app, self.beat_key(LessonPlayer.next))]
+        app.components += [self.menu, self.curtain]
+        app.overlays.append(self.overlay)
+        app.tick_hooks.append(self.sync)
+        self.bind_keys()
+        self.menu.set_visible(open_menu)
+        self.sync(app, 0.0)
 
-    def sync(app_: Any, _dt: float) -> None:
-        p = player()
-        overlay.player = p
-        if p.index != state["index"]:
-            state["index"] = p.index
-            app._set_speed(p.speed())
-        lang = app.view.lang
-        captioned = [b for b in p.beats[: p.index + 1] if b.caption is not None]
-        app.view.caption = getattr(captioned[-1].caption, lang) if captioned else None
-        app.view.progress = (p.index + 1, len(p.beats)) if p.beats else None
-        app.view.highlight = tuple(p.beat.highlight) if p.beat is not None else ()
-        lay = app.layout
-        if lay is not None:
-            s = lay.scale
-            g = lay.graph
-            scrubber.place(pygame.Rect(g.left + round(20 * s), g.bottom - round(18 * s), g.width - round(40 * s), round(6 * s)))
+    def bind_keys(self) -> None:
+        k, app = pygame, self.app
+        app.bind(Binding("next", (k.K_PAGEDOWN, k.K_RIGHT, k.K_RETURN, k.K_KP_ENTER), shown="PgDn / → / Enter",
+                         help="key.next"), self.beat_key(LessonPlayer.next))
+        app.bind(Binding("prev", (k.K_PAGEUP, k.K_LEFT), shown="PgUp / ←", help="key.prev"),
+                 self.beat_key(LessonPlayer.previous))
+        app.bind(Binding("home", (k.K_HOME,), shown="Home", help="key.home"), self.beat_key(LessonPlayer.home))
+        app.bind(Binding("blank", (k.K_b, k.K_PERIOD), (".",), shown="B / .", help="key.blank"), self.toggle_blank)
+        app.bind(Binding("menu", (k.K_m,), shown="M", help="key.menu"), self.menu.toggle)
 
-    def beat_key(fn: Callable[[LessonPlayer], None]) -> Callable[[], None]:
+    def beat_key(self, move: Callable[[LessonPlayer], None]) -> Callable[[], None]:
+        """A key handler that moves the lesson and shows the result at once."""
         def run() -> None:
-            fn(player())
-            app.snap = app.sim.snapshot()
+            move(self.app.sim)
+            self.app.snap = self.app.sim.snapshot()
         return run
 
-    def hold_still(shown: bool) -> None:
-        """Nothing moves behind the menu: the lesson waits for the choice."""
-        if shown:
-            state["paused_before_menu"], app.view.paused = app.view.paused, True
-        else:
-            app.view.paused = bool(state.get("paused_before_menu", False))
+    def pick(self, sc: Scenario) -> None:
+        """Restart the window on another lesson from the menu."""
+        app = self.app
+        app.scenario = sc
+        app.make_sim = lambda: LessonPlayer(sc, seed=self.seed, rate=self.rate)
+        app.restart()
+        app.view.title = getattr(sc.meta.title, app.view.lang)
+        self.shown_index = None
 
-    menu = LessonMenu(app.ctx, choices, pick, hold_still)
-    menu.set_visible(open_menu)
-    scrubber = Scrubber(app.ctx, player)
-    caption_click = CaptionClick(app, beat_key(LessonPlayer.next))
-    app.components[:0] = [scrubber, caption_click]
-    curtain = Curtain()
-    app.components += [menu, curtain]
-    app.overlays.append(overlay)
-    app.tick_hooks.append(sync)
-    k = pygame
-    app.bind(Binding("next", (k.K_PAGEDOWN, k.K_RIGHT, k.K_RETURN, k.K_KP_ENTER), shown="PgDn / → / Enter",
-                     help="key.next"), beat_key(LessonPlayer.next))
-    app.bind(Binding("prev", (k.K_PAGEUP, k.K_LEFT), shown="PgUp / ←", help="key.prev"), beat_key(LessonPlayer.previous))
-    app.bind(Binding("home", (k.K_HOME,), shown="Home", help="key.home"), beat_key(LessonPlayer.home))
-    app.bind(Binding("blank", (k.K_b, k.K_PERIOD), (".",), shown="B / .", help="key.blank"), blank)
-    app.bind(Binding("menu", (k.K_m,), shown="M", help="key.menu"), menu.toggle)
-    sync(app, 0.0)
-    return overlay
+    def toggle_blank(self) -> None:
+        self.curtain.on = not self.curtain.on
+        self.hold("blank", self.curtain.on)
+
+    def hold(self, reason: str, on: bool) -> None:
+        """Hold the lesson still while a menu or the blank screen is up; then resume as it was."""
+        if on and not self.holds:
+            self.paused_before_hold = self.app.view.paused
+        (self.holds.add if on else self.holds.discard)(reason)
+        self.app.view.paused = True if self.holds else self.paused_before_hold
+
+    def sync(self, app: Any, _dt: float) -> None:
+        """After each tick: caption, progress, highlight and speed follow the current beat."""
+        p: LessonPlayer = app.sim
+        self.overlay.player = p
+        if p.index != self.shown_index:
+            self.shown_index = p.index
+            app.set_speed(p.speed())
+        captioned = [b for b in p.beats[: p.index + 1] if b.caption is not None]
+        app.view.caption = getattr(captioned[-1].caption, app.view.lang) if captioned else None
+        app.view.progress = (p.index + 1, len(p.beats)) if p.beats else None
+        app.view.highlight = tuple(p.beat.highlight) if p.beat is not None else ()
+        if app.layout is not None:
+            s, g = app.layout.scale, app.layout.graph
+            self.scrubber.place(pygame.Rect(g.left + round(20 * s), g.bottom - round(18 * s),
+                                            g.width - round(40 * s), round(6 * s)))
 
 
 @dataclass
