@@ -211,9 +211,30 @@ def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple
         stack[i] = k + 1
         r = lay.rect(i)
         label = f"{t('reason.' + reason, lang)} ×{count}" if reason else f"×{count}"
-        surf = text(label, round(14 * s), pal.failed, True).copy()
-        surf.set_alpha(int(255 * max(0.25, 1.0 - (now - newest) * per / FALL_S)))
-        surface.blit(surf, surf.get_rect(midtop=(r.centerx, r.bottom + 30 * s + k * 18 * s)))
+        surf = text(label, round(14 * s), pal.failed, True)
+        box = _beside(r, surf.get_size(), lay, round(8 * s), round(k * 20 * s))
+        plate = pygame.Surface(box.inflate(round(8 * s), round(4 * s)).size, pygame.SRCALPHA)
+        plate.fill((*pal.background, 210))
+        alpha = int(255 * max(0.25, 1.0 - (now - newest) * per / FALL_S))
+        plate.blit(surf, (round(4 * s), round(2 * s)))
+        plate.set_alpha(alpha)
+        surface.blit(plate, box.move(-round(4 * s), -round(2 * s)))
+
+
+def _beside(card: pygame.Rect, size: tuple[int, int], lay: Layout, gap: int, down: int) -> pygame.Rect:
+    """Where a label about a card goes: right of it, else left, else under it, whichever first
+    stays inside the picture and off the other cards (a crowded column keeps its labels readable)."""
+    others = [lay.rect(i) for i, _ in lay.shown(lay.ids) if lay.rect(i) != card]
+    spots = [{"topleft": (card.right + gap, card.top + down)},
+             {"topright": (card.left - gap, card.top + down)},
+             {"midtop": (card.centerx, card.bottom + gap + down)}]
+    for spot in spots:
+        box = pygame.Rect((0, 0), size)
+        for anchor, pos in spot.items():
+            setattr(box, anchor, pos)
+        if lay.graph.contains(box) and box.collidelist(others) < 0:
+            return box
+    return box
 
 
 def hidden_queue(n: NodeView, lay: Layout, i: int) -> int:

@@ -15,7 +15,7 @@ from visualizer.render.layout import REMOVED, Layout, compute_layout, regions
 from visualizer.render.style import Palette, palette
 from visualizer.sim.snapshot import Snapshot
 
-CAPTION_PX = 26
+CAPTION_PX = 23
 
 
 @dataclass
