@@ -217,3 +217,32 @@ def test_clients_give_up_after_timeout():
     rep = sim.report()
     assert rep["requests"]["failed"]["timeout"] > 100
     assert rep["latency_ms"]["p99"] <= 500.0
+
+
+def test_with_one_replica_the_promoted_one_does_everything_until_a_new_replica_arrives():
+    sim = run(Simulation(replicated(n_replicas=1, replica={"replace_s": 6.0},
+                                    primary={"failover_ms": 1000.0})), 5.0)
+    sim.apply(Fail("db"))
+    run(sim, 6.5)                                  # promoted at 6.0
+    assert sim.repl.primary.id == "replica1"
+    first = sim.next_id + 1
+    run(sim, 9.0)
+    seen = paths(sim, range(first, sim.next_id))
+    assert {k for k, _ in seen} == {"read", "write"}
+    assert all("replica1" in p and "db" not in p for _, p in seen), "every operation on the new primary"
+    run(sim, 16.0)
+    newcomer = next(e.node for e in sim.events if e.event == "add_server")
+    first = sim.next_id + 1
+    run(sim, 19.0)
+    reads = [p for k, p in paths(sim, range(first, sim.next_id)) if k == "read"]
+    assert reads and all(newcomer in p for p in reads), "then reads move to the new replica"
+
+
+def test_replicas_add_read_capacity():
+    """More replicas, more queries in parallel: the same read-heavy load is served faster."""
+    slow = {"workers": 2, "service_ms": 8.0}
+    loads = {"rate": 420.0, "read_ratio": 0.9}
+    one = run(Simulation(replicated(n_replicas=1, replica=slow, **loads)), 20.0)
+    three = run(Simulation(replicated(n_replicas=3, replica=slow, **loads)), 20.0)
+    assert mean_p95(three, 5, 20) < 0.5 * mean_p95(one, 5, 20)
+    assert three.report()["requests"]["completed"] > one.report()["requests"]["completed"]
