@@ -169,7 +169,7 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
     from visualizer.lesson import LessonPlayer
     from visualizer.ui.lesson_controls import install_lesson
 
-    choices = [s for _, s in bundled() if s.meta.lesson is not None]
+    choices = [s for _, s in bundled()]      # the lessons in order, then the other bundled ones
     if all(s.meta.name != sc.meta.name for s in choices):
         choices.append(sc)
     open_menu = args.lesson is None and args.scenario is None

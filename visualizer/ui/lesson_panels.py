@@ -78,7 +78,7 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
     webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
     if kind == "availability":
         n = sum(1 for w in webs if w.detected_up is not False)
-        a = TEXTBOOK_AVAILABILITY
+        a = server_availability(player.scenario)
         rows = "   ".join(f"n={k}: {_pct(theory.parallel_availability(a, k))}" for k in (1, 2, 3))
         return [(t("theory.availability", lang, a=_pct(a)), True),
                 (t("theory.avail_formula", lang, rows=rows), False),
@@ -107,6 +107,15 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
     return [(t("theory.replication", lang), True),
             (t("theory.repl_formula", lang, w=w_rate, lag=lag, n=theory.unreplicated_writes(w_rate, lag)), False),
             (t("theory.repl_measured", lang, pending=pending, stale=m.stale_reads, lost=m.lost_writes), False)]
+
+
+def server_availability(scenario) -> float:
+    """a for the formula: mtbf / (mtbf + mttr) of the web servers when the file gives them random
+    failures, else the textbook 99%."""
+    webs = [n for n in scenario.nodes if n.kind == "web_server" and n.mtbf_s and n.mttr_s]
+    if not webs:
+        return TEXTBOOK_AVAILABILITY
+    return sum(n.mtbf_s / (n.mtbf_s + n.mttr_s) for n in webs) / len(webs)
 
 
 def _known(player: LessonPlayer, node_id: str) -> bool:
