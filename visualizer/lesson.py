@@ -16,6 +16,10 @@ from visualizer.sim import commands as C
 from visualizer.sim.model import Simulation
 from visualizer.timeline import Timeline
 
+# Simulated seconds between checkpoints: a step back replays at most this much (tens of ms), while
+# pickling the model this often costs little even at 100x speed.
+CHECKPOINT_EVERY_S = 5.0
+
 # Which logged event shows that a waiting beat's action was done
 EVENT_FOR_ACTION = {
     "fail": "fail", "recover": "recover", "promote": "promote", "upgrade": "upgrade",
@@ -55,7 +59,8 @@ class LessonPlayer:
 
     def __post_init__(self) -> None:
         quiet = silent_copy(self.scenario)
-        self.timeline = Timeline(lambda: Simulation(quiet, seed=self.seed, rate=self.rate))
+        self.timeline = Timeline(lambda: Simulation(quiet, seed=self.seed, rate=self.rate),
+                                 checkpoint_every=CHECKPOINT_EVERY_S)
         self._begin(0)
 
     # what the window shows -----------------------------------------------------------------
