@@ -44,6 +44,13 @@ def panel(surface: pygame.Surface, rect: pygame.Rect, pal: Palette, scale: float
     pygame.draw.rect(surface, edge or pal.panel_edge, rect, max(1, round(2 * scale)), border_radius=radius)
 
 
+def dim(surface: pygame.Surface, alpha: int = 175) -> None:
+    """Darken everything drawn so far, behind a modal overlay (help, lesson menu)."""
+    shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+    shade.fill((0, 0, 0, alpha))
+    surface.blit(shade, (0, 0))
+
+
 def clamp_rect(rect: pygame.Rect, size: tuple[int, int]) -> pygame.Rect:
     """Move `rect` so it stays inside a window of `size` (as far as it fits)."""
     r = rect.copy()

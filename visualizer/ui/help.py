@@ -9,7 +9,7 @@ import pygame
 
 from visualizer.i18n import t
 from visualizer.render.fonts import text
-from visualizer.ui.base import UIContext, panel
+from visualizer.ui.base import UIContext, dim, panel
 
 MOUSE_KEYS = ("mouse.left", "mouse.right", "mouse.hover", "mouse.dot", "mouse.slider")
 
@@ -38,9 +38,7 @@ class HelpOverlay:
         if not self.visible:
             return
         s, pal, lang = self.ctx.scale, self.ctx.pal, self.ctx.lang
-        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 170))
-        surface.blit(shade, (0, 0))
+        dim(surface, 170)
         rows = [(keys, t(key, lang)) for keys, key in self.entries()]
         rows += [("", t(key, lang)) for key in MOUSE_KEYS]
         px = round(18 * s)

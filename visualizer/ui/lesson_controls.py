@@ -11,7 +11,7 @@ from visualizer.i18n import STRINGS, t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import text
 from visualizer.schema import Scenario
-from visualizer.ui.base import UIContext, panel
+from visualizer.ui.base import UIContext, dim, panel
 from visualizer.ui.keymap import Binding
 from visualizer.ui.lesson_panels import LessonOverlay
 
@@ -95,9 +95,7 @@ class LessonMenu:
         if not self.visible:
             return
         s, pal, lang = self.ctx.scale, self.ctx.pal, self.ctx.lang
-        shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
-        shade.fill((0, 0, 0, 180))
-        surface.blit(shade, (0, 0))
+        dim(surface, 180)
         px, line = round(24 * s), round(54 * s)
         titles = [getattr(sc.meta.title, lang) for sc in self.items]
         w = min(surface.get_width() - 40, max(text(x, px, pal.text, True).get_width() for x in titles) + round(140 * s))
