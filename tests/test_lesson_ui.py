@@ -228,3 +228,19 @@ def test_nothing_moves_behind_the_lesson_menu(screen):
     app.handle_event(key(pygame.K_3, "3"))
     frame(app, screen)
     assert app.sim.scenario.meta.name == "load-balancer" and app.sim.time > 0.0
+
+
+def test_a_speed_given_on_the_command_line_outlasts_the_beats(screen):
+    sc = load("load-balancer")
+    app = App(lambda: LessonPlayer(sc), sc, speed=2.0)
+    install_lesson(app, LESSONS, speed=2.0)
+    spike = 5                                      # the beat with speed = 0.5
+    while app.sim.index < spike:
+        app.handle_event(key(pygame.K_PAGEDOWN))
+        frame(app, screen)
+    assert app.view.speed == 2.0
+    app = lesson_app("load-balancer")
+    while app.sim.index < spike:
+        app.handle_event(key(pygame.K_PAGEDOWN))
+        frame(app, screen)
+    assert app.view.speed == 0.5, "without --speed, the spike beat's own speed applies"

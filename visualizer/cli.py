@@ -177,7 +177,7 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
     def setup(app) -> None:
         from visualizer.record_window import install as install_recording
 
-        install_lesson(app, choices, open_menu=open_menu, seed=args.seed, rate=args.rate)
+        install_lesson(app, choices, open_menu=open_menu, seed=args.seed, rate=args.rate, speed=args.speed)
         install_recording(app)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,

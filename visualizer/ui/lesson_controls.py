@@ -171,18 +171,21 @@ class Scrubber:
         pygame.draw.circle(surface, pal.highlight if self.dragging else pal.text, knob, round(r.height * 0.8))
 
 
-def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False,
-                   seed: int | None = None, rate: float | None = None) -> LessonOverlay:
-    """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu."""
-    return LessonControls(app, choices, seed, rate, open_menu).overlay
+def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False, seed: int | None = None,
+                   rate: float | None = None, speed: float | None = None) -> LessonOverlay:
+    """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu.
+
+    `speed` (from --speed) fixes the playback speed; otherwise each beat may set its own.
+    """
+    return LessonControls(app, choices, seed, rate, open_menu, speed).overlay
 
 
 class LessonControls:
     """Everything a lesson adds to the window, wired to the App's extension points."""
 
     def __init__(self, app: Any, choices: list[Scenario], seed: int | None, rate: float | None,
-                 open_menu: bool) -> None:
-        self.app, self.seed, self.rate = app, seed, rate
+                 open_menu: bool, speed: float | None = None) -> None:
+        self.app, self.seed, self.rate, self.fixed_speed = app, seed, rate, speed
         self.overlay = LessonOverlay(app.sim)
         self.shown_index: int | None = None     # the beat whose speed was last applied
         self.holds: set[str] = set()            # why the lesson is held still (menu, blank)
@@ -241,7 +244,7 @@ class LessonControls:
         self.overlay.player = p
         if p.index != self.shown_index:
             self.shown_index = p.index
-            app.set_speed(p.speed())
+            app.set_speed(self.fixed_speed or p.speed())
         captioned = [b for b in p.beats[: p.index + 1] if b.caption is not None]
         app.view.caption = getattr(captioned[-1].caption, app.view.lang) if captioned else None
         app.view.progress = (p.index + 1, len(p.beats)) if p.beats else None
