@@ -106,7 +106,7 @@ def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], sc
     usable_h = max(1.0, graph.height - top_pad - bottom_pad)
     crowd = max((len(m) for m in columns.values()), default=1)
     card_h = CARD_H * scale
-    fit = usable_h / max(1, crowd) / (card_h + 56 * scale)
+    fit = usable_h / max(1, crowd) / (card_h + 40 * scale)
     card_scale = float(min(1.0, max(0.45, fit)))
     col_fit = (col_w * 0.9) / (CARD_W * scale)
     card_scale = float(min(card_scale, max(0.45, col_fit)))
