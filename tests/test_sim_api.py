@@ -1,10 +1,8 @@
 """The Simulation's public API as the window, lessons and CLI use it."""
 
 import copy
-import statistics
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -38,19 +36,19 @@ def test_snapshot_shows_every_request_in_flight(design):
     assert snap.index("lb") == 2
 
 
-def test_snapshot_is_cheap_with_5000_requests_in_flight():
+def test_snapshot_carries_every_one_of_5000_requests_in_flight():
+    """(How fast that is, is measured by benchmarks/sim_speed.py, not asserted here.)"""
     sc = make_scenario([{"id": "users", "kind": "client"},
                         {"id": "web1", "kind": "web_server", "workers": 64, "service_ms": 5.0}],
                        [("users", "web1", 1000.0)], {"rate": 2600.0, "timeout_ms": 5000.0})
     sim = Simulation(sc)
     sim.run_until(2.0)
     assert len(sim.live) >= 5000
-    times = []
-    for _ in range(5):
-        t = time.perf_counter()
-        sim.snapshot()
-        times.append(time.perf_counter() - t)
-    assert statistics.median(times) < 0.05          # well within a 60 fps frame on a quiet machine
+    dots = sim.snapshot().dots
+    assert len(dots) == len(sim.live)
+    assert sorted(dots.id.tolist()) == sorted(sim.live)
+    assert all(len(getattr(dots, k)) == len(dots) for k in ("src", "dst", "frac", "kind", "phase", "forward"))
+    assert ((dots.frac >= 0) & (dots.frac <= 1)).all()
 
 
 def test_request_info_tells_a_requests_story(design):
