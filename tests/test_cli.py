@@ -88,3 +88,16 @@ def test_broken_user_file_names_file_and_key(tmp_path: Path) -> None:
     assert out.stderr.strip() == (f"main.py: error: {bad}: nodes[lb].unhealty_after: unknown key for a "
                                   "load_balancer; did you mean 'unhealthy_after'?")
     assert bad.read_text() == original, "nothing the user made is touched"
+
+
+def test_report_never_overwrites_something_that_is_not_a_report(tmp_path: Path) -> None:
+    precious = tmp_path / "notes.txt"
+    precious.write_text("my lecture notes")
+    out = main("--scenario", "single-server", "--headless", "--duration", "2", "--report", str(precious))
+    assert out.returncode == 2 and "not a report" in out.stderr and "Traceback" not in out.stderr
+    assert precious.read_text() == "my lecture notes"
+    report = tmp_path / "r.json"
+    for _ in range(2):      # an earlier report is replaced without fuss
+        assert main("--scenario", "single-server", "--headless", "--duration", "2", "--report", str(report)).returncode == 0
+    assert main("--scenario", "single-server", "--headless", "--duration", "2", "--report", str(precious),
+                "--force").returncode == 0

@@ -74,7 +74,8 @@ def build_parser() -> Parser:
     p.add_argument("--fps", type=_positive(int, "--fps", 1, 120), default=30)
     p.add_argument("--speed", type=_positive(float, "--speed", 0.01, 100), metavar="X",
                    help="simulated seconds per real second")
-    p.add_argument("--force", action="store_true", help="let --record overwrite OUT")
+    p.add_argument("--force", action="store_true",
+                   help="let --record overwrite OUT, or --report replace a file that is not a report")
     return p
 
 
@@ -120,6 +121,9 @@ def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
     target = args.report or "-"
     if target != "-":
         _check_writable(Path(target), "--report")
+        if not args.force and Path(target).exists() and not _is_report(Path(target)):
+            raise UsageError(f"--report {target}: the file exists and is not a report of ours; "
+                             "pick another name or add --force to replace it")
     sim = Simulation(sc, seed=args.seed, rate=args.rate)
     sim.run_until(args.duration or sc.meta.duration)
     text = json.dumps(sim.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -130,6 +134,15 @@ def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(target)
     return EXIT_OK
+
+
+def _is_report(path: Path) -> bool:
+    """A file an earlier --headless run wrote (safe to replace), as opposed to anything else."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and {"requests", "events", "series"} <= set(data)
 
 
 def _check_writable(path: Path, flag: str) -> None:
