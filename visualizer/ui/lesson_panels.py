@@ -22,6 +22,7 @@ STRINGS.update({
     "lesson.summary": {"en": "Summary", "ko": "정리"},
     "lesson.question": {"en": "Think about it", "ko": "생각해 볼 질문"},
     "lesson.summary_keys": {"en": "M: lessons · Home: play again · ←: back", "ko": "M: 수업 목록 · Home: 처음부터 · ←: 이전"},
+    "lesson.your_turn": {"en": "Your turn: do it, or press → to let it happen", "ko": "직접 해 보세요. →를 누르면 저절로 진행됩니다"},
     "theory.availability": {"en": "Availability of n servers, each up a = {a}", "ko": "서버 n대의 가용성 (한 대는 a = {a})"},
     "theory.avail_formula": {"en": "1 - (1 - a)ⁿ:  {rows}", "ko": "1 - (1 - a)ⁿ:  {rows}"},
     "theory.avail_now": {"en": "in rotation now: n = {n}, so {p}", "ko": "지금 로드밸런서가 쓰는 서버: n = {n}, 곧 {p}"},
@@ -59,6 +60,8 @@ class LessonOverlay:
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
             self.theory_box = draw_card(surface, lines, lay, pal)
+        if self.player.waiting and not self.player.auto and lay.caption is not None:
+            draw_your_turn(surface, view, lay, pal, snap.time, self.theory_box)
 
 
 def _pct(x: float) -> str:
@@ -70,6 +73,19 @@ def _pct(x: float) -> str:
         return "100%"
     digits = min(6, max(2, -math.floor(math.log10(miss))))
     return f"{100 * x:.{digits}f}%"
+
+
+def draw_your_turn(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette, now: float,
+                   avoid: pygame.Rect | None) -> None:
+    """A pulsing tab above the caption bar while the lesson waits for the student."""
+    s = lay.scale
+    label = text(t("lesson.your_turn", view.lang), round(16 * s), pal.background, True)
+    tab = least_covering_corner(lay, label.get_rect().inflate(round(24 * s), round(10 * s)).size,
+                                corners=("bottomright", "bottomleft"), avoid=avoid)
+    glow = 0.75 + 0.25 * math.sin(now * 5.0)
+    color = tuple(round(c * glow) for c in pal.highlight)
+    pygame.draw.rect(surface, color, tab, border_radius=round(8 * s))
+    surface.blit(label, label.get_rect(center=tab.center))
 
 
 def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
@@ -143,14 +159,18 @@ def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layou
     return box
 
 
-def least_covering_corner(lay: Layout, size: tuple[int, int]) -> pygame.Rect:
-    """A rect of `size` in a corner of the picture, the one overlapping node cards the least."""
+def least_covering_corner(lay: Layout, size: tuple[int, int],
+                          corners: tuple[str, ...] = ("bottomleft", "topleft", "bottomright", "topright"),
+                          avoid: pygame.Rect | None = None) -> pygame.Rect:
+    """A rect of `size` in a corner of the picture, the one overlapping node cards (and `avoid`)
+    the least; ties go to the earlier corner."""
     g, m = lay.graph, round(14 * lay.scale)
     inner = g.inflate(-2 * m, -2 * m)
     inner.height -= round(20 * lay.scale)          # keep the time scrubber clear
     cards = [lay.rect(i).inflate(round(16 * lay.scale), round(40 * lay.scale)) for i, _ in lay.shown(lay.ids)]
+    if avoid is not None:
+        cards.append(avoid)
     best: tuple[int, int, pygame.Rect] | None = None
-    corners = ("bottomleft", "topleft", "bottomright", "topright")
     for rank, corner in enumerate(corners):
         box = pygame.Rect((0, 0), size)
         setattr(box, corner, getattr(inner, corner))
