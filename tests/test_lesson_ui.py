@@ -244,3 +244,18 @@ def test_a_speed_given_on_the_command_line_outlasts_the_beats(screen):
         app.handle_event(key(pygame.K_PAGEDOWN))
         frame(app, screen)
     assert app.view.speed == 0.5, "without --speed, the spike beat's own speed applies"
+
+
+def test_your_turn_tab_shows_only_while_the_lesson_waits(screen):
+    app = lesson_app("load-balancer")
+    overlay = app.overlays[-1]
+    frame(app, screen)
+    assert overlay.turn_box is None
+    app.handle_event(key(pygame.K_PAGEDOWN))
+    app.handle_event(key(pygame.K_PAGEDOWN))       # beat 3 asks the student to fail web1
+    frame(app, screen)
+    assert app.sim.waiting and overlay.turn_box is not None
+    assert not overlay.turn_box.colliderect(app.layout.rect(app.layout.index("web1")))
+    app.apply(C.Fail("web1"))
+    frame(app, screen)
+    assert overlay.turn_box is None

@@ -49,11 +49,12 @@ class LessonOverlay:
 
     player: LessonPlayer
     theory_box: pygame.Rect | None = None   # where the theory card was last drawn (None: not shown)
+    turn_box: pygame.Rect | None = None     # where the "your turn" tab was last drawn
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None:
         pal = palette(view.projector)
         beat = self.player.beat
-        self.theory_box = None
+        self.theory_box = self.turn_box = None
         meta = self.player.scenario.meta
         if self.player.finished and (meta.summary or meta.question):
             draw_summary(surface, self.player, view.lang, lay, pal)
@@ -61,7 +62,7 @@ class LessonOverlay:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
             self.theory_box = draw_card(surface, lines, lay, pal)
         if self.player.waiting and not self.player.auto and lay.caption is not None:
-            draw_your_turn(surface, view, lay, pal, snap.time, self.theory_box)
+            self.turn_box = draw_your_turn(surface, view, lay, pal, snap.time, self.theory_box)
 
 
 def _pct(x: float) -> str:
@@ -76,7 +77,7 @@ def _pct(x: float) -> str:
 
 
 def draw_your_turn(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette, now: float,
-                   avoid: pygame.Rect | None) -> None:
+                   avoid: pygame.Rect | None) -> pygame.Rect:
     """A pulsing tab above the caption bar while the lesson waits for the student."""
     s = lay.scale
     label = text(t("lesson.your_turn", view.lang), round(16 * s), pal.background, True)
@@ -86,6 +87,7 @@ def draw_your_turn(surface: pygame.Surface, view: ViewState, lay: Layout, pal: P
     color = tuple(round(c * glow) for c in pal.highlight)
     pygame.draw.rect(surface, color, tab, border_radius=round(8 * s))
     surface.blit(label, label.get_rect(center=tab.center))
+    return tab
 
 
 def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
