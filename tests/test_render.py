@@ -191,3 +191,30 @@ def test_a_removed_server_gives_up_its_place_in_the_column():
     assert all(gone.node_at(tuple(full.centers[3].tolist())) != 3 for _ in [0])
     assert gone.card_scale >= full.card_scale
     assert abs(gone.centers[2, 1] - gone.centers[4, 1]) > abs(full.centers[2, 1] - full.centers[4, 1]) / 2 * 0.99
+
+
+def test_string_table_has_no_key_twice():
+    """A repeated key in the STRINGS literal silently replaces the first; keep each key once."""
+    import ast
+    import collections
+
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "visualizer" / "i18n.py").read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+            assert [k for k, c in collections.Counter(keys).items() if c > 1] == []
+
+
+def test_captions_name_lost_writes_as_the_panel_does():
+    """A caption that says "see lost writes" must use the metrics panel's own words for it."""
+    mentions = 0
+    for _, sc in bundled():
+        for beat in sc.timeline:
+            if beat.caption is None:
+                continue
+            if "유실" in beat.caption.ko:
+                mentions += 1
+                assert STRINGS["m.lost"]["ko"] in beat.caption.ko, sc.meta.name
+            if "lost writes" in beat.caption.en.lower():
+                assert STRINGS["m.lost"]["en"].lower() in beat.caption.en.lower(), sc.meta.name
+    assert mentions > 0

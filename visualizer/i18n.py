@@ -57,7 +57,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "req.title": {"en": "Request #{id}", "ko": "요청 #{id}"},
     "req.read": {"en": "read", "ko": "읽기"},
     "req.write": {"en": "write", "ko": "쓰기"},
-    "req.path": {"en": "Path", "ko": "경로"},
     "req.gone": {"en": "This request has finished and left the system.", "ko": "이 요청은 이미 끝나서 사라졌습니다."},
     # failure reasons
     "reason.timeout": {"en": "timed out", "ko": "시간 초과"},
@@ -74,7 +73,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "m.latency_pct": {"en": "Latency p50/p95/p99", "ko": "응답 시간 p50/p95/p99"},
     "m.availability": {"en": "Availability", "ko": "가용성"},
     "m.stale": {"en": "Stale reads", "ko": "오래된 읽기"},
-    "m.lost": {"en": "Lost writes", "ko": "잃어버린 쓰기"},
+    "m.lost": {"en": "Lost writes", "ko": "유실된 쓰기"},
     "m.cost": {"en": "Cost / hour", "ko": "시간당 비용"},
     "m.inflight": {"en": "In flight", "ko": "처리 중"},
     "m.rate": {"en": "Arrival rate", "ko": "유입량"},
