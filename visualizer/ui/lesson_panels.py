@@ -21,7 +21,7 @@ from visualizer.ui.base import panel
 STRINGS.update({
     "lesson.summary": {"en": "Summary", "ko": "정리"},
     "lesson.question": {"en": "Think about it", "ko": "생각해 볼 질문"},
-    "lesson.summary_keys": {"en": "M: lessons · Home: play again · ←: back", "ko": "M: 수업 목록 · Home: 처음부터 · ←: 이전"},
+    "lesson.summary_keys": {"en": "M: lessons · Home: play again · PgUp: back", "ko": "M: 수업 목록 · Home: 처음부터 · PgUp: 이전"},
     "lesson.your_turn": {"en": "Your turn: do it, or press → to let it happen", "ko": "직접 해 보세요. →를 누르면 저절로 진행됩니다"},
     "theory.availability": {"en": "Availability of n servers, each up a = {a}", "ko": "서버 n대의 가용성 (한 대는 a = {a})"},
     "theory.avail_formula": {"en": "1 - (1 - a)ⁿ:  {rows}", "ko": "1 - (1 - a)ⁿ:  {rows}"},
