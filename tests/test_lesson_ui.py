@@ -259,3 +259,19 @@ def test_your_turn_tab_shows_only_while_the_lesson_waits(screen):
     app.apply(C.Fail("web1"))
     frame(app, screen)
     assert overlay.turn_box is None
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (800, 480), (1920, 1080)])
+def test_help_lists_every_key_of_the_full_window(screen, size):
+    from visualizer.record_window import install as install_recording
+
+    surface = pygame.Surface(size)
+    app = lesson_app()
+    install_recording(app)
+    app.handle_event(key(pygame.K_h, "h"))
+    app.tick(1 / 60)
+    app.render(surface)
+    rows = list(app.keymap.help_entries())
+    assert {"PgDn / → / Enter", "B / .", "M", "R", "F12 / P"} <= {shown for shown, _ in rows}
+    from visualizer.ui.help import MOUSE_KEYS
+    assert app.help.rows_drawn == len(rows) + len(MOUSE_KEYS), "no row is cut off"

@@ -11,7 +11,8 @@ from visualizer.i18n import t
 from visualizer.render.fonts import text
 from visualizer.ui.base import UIContext, dim, panel
 
-MOUSE_KEYS = ("mouse.left", "mouse.right", "mouse.hover", "mouse.dot", "mouse.slider")
+MOUSE_KEYS = ("mouse.left", "mouse.right", "mouse.hover", "mouse.dot", "mouse.slider", "mouse.scrub",
+              "mouse.caption")
 
 
 @dataclass
@@ -21,6 +22,7 @@ class HelpOverlay:
     ctx: UIContext
     entries: Callable[[], Iterable[tuple[str, str]]]
     visible: bool = False
+    rows_drawn: int = 0      # how many rows the last draw fitted (tests check none is cut)
 
     def toggle(self) -> None:
         self.visible = not self.visible
@@ -41,7 +43,8 @@ class HelpOverlay:
         dim(surface, 170)
         rows = [(keys, t(key, lang)) for keys, key in self.entries()]
         rows += [("", t(key, lang)) for key in MOUSE_KEYS]
-        px = round(18 * s)
+        room = surface.get_height() - 20 - round(90 * s)       # below the title, inside the window
+        px = max(9, min(round(18 * s), int(room / (1.55 * len(rows)))))   # every row fits, none cut
         line = round(px * 1.55)
         keys_w = max(text(k, px, pal.text, True).get_width() for k, _ in rows) + round(30 * s)
         text_w = max(text(d, px, pal.text).get_width() for _, d in rows)
@@ -55,9 +58,11 @@ class HelpOverlay:
         close = text(t("help.close", lang), round(14 * s), pal.text_dim)
         surface.blit(close, close.get_rect(topright=(box.right - round(24 * s), box.top + round(24 * s))))
         y = box.top + round(64 * s)
+        self.rows_drawn = 0
         for keys, desc in rows:
             if y + line > box.bottom:
                 break
+            self.rows_drawn += 1
             surface.blit(text(keys, px, pal.highlight, True), (box.left + round(28 * s), y))
             surface.blit(text(desc, px, pal.text), (box.left + round(28 * s) + keys_w, y))
             y += line
