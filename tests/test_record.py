@@ -15,7 +15,6 @@ from pathlib import Path  # noqa: E402
 import imageio_ffmpeg  # noqa: E402
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
-import pytest  # noqa: E402
 
 from conftest import make_scenario  # noqa: E402
 from visualizer.cli import main  # noqa: E402
@@ -85,7 +84,7 @@ def test_lesson_frames_hold_each_caption_and_change_at_each_beat() -> None:
     bands = [caption_band(pygame.surfarray.array3d(s).transpose(1, 0, 2)) for s in frames]
     assert total == len(bands) == 18 + summary_frames(4) == lesson_frame_count(plan, 4)
     starts = np.cumsum([0] + [p.frames for p in plan])
-    for k, p in enumerate(plan):
+    for k in range(len(plan)):
         same = bands[starts[k]: starts[k + 1]]
         assert all(np.array_equal(same[0], b) for b in same), f"caption {k + 1} changes within its beat"
         if k:

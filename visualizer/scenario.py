@@ -200,7 +200,7 @@ def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.D
     if "db_replica" in kinds and not primaries:
         raise ScenarioError(path, "nodes", "a db_replica with no db_primary to copy from")
     behind_lb = {d for s, d in g.edges if ids[s] == "load_balancer"}
-    for i, node in enumerate(sc.nodes):
+    for node in sc.nodes:
         if node.kind == "dns" and node.points_to is not None:
             _node_ref(path, f"nodes[{node.id}].points_to", node.points_to, ids)
         if node.kind != "client":

@@ -66,7 +66,7 @@ def build(sim: Any, scenario: Any) -> None:
         elif node.kind == "db_replica":
             node.mode = STREAM
             sim.repl.replicas.append(node)
-    for i, node in enumerate(n for n in sim.nodes if isinstance(n, Client)):
+    for node in (n for n in sim.nodes if isinstance(n, Client)):
         _wire_client(sim, node)
         sim.clients.append(node)
     _assign_addresses(sim)

@@ -163,7 +163,7 @@ def request_info(sim: Any, req_id: int) -> dict[str, Any] | None:
     nodes = sim.nodes
     plan = r.plan
     path = [{"node": r.route[0].id, "t": r.t0}]
-    for t0, t1, a, b, ph, fw in plan:
+    for _t0, t1, a, b, _phase, _forward in plan:
         if a != b and t1 <= until:
             path.append({"node": nodes[b].id, "t": t1})
     status = "in_flight" if not r.done else ("completed" if r.ok else "failed")

@@ -35,7 +35,7 @@ class Toasts:
             return
         s, pal = self.ctx.scale, self.ctx.pal
         y = (lay.caption.top if lay.caption else lay.toolbar.top) - round(12 * s)
-        for message, age, bad in reversed(self.items):
+        for message, _age, bad in reversed(self.items):
             surf = text(message, round(17 * s), pal.failed if bad else pal.text, True)
             box = surf.get_rect(midbottom=(lay.graph.centerx, y)).inflate(round(28 * s), round(14 * s))
             panel(surface, box, pal, s, pal.failed if bad else None)
