@@ -10,6 +10,7 @@ from typing import Any, Iterable
 import networkx as nx
 from pydantic import ValidationError
 
+from visualizer import schema
 from visualizer.schema import NODE_MODELS, WAITABLE, Beat, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -142,8 +143,6 @@ def _first_error(path: Path, data: dict[str, Any], exc: ValidationError) -> Scen
 
 def _allowed_keys(loc: tuple[Any, ...], parent: Any) -> list[str]:
     """Names a table at `loc` may hold, to suggest a correction for a misspelt key."""
-    from visualizer import schema
-
     if loc and loc[0] == "nodes" and isinstance(parent, dict):
         model = NODE_MODELS.get(parent.get("kind", ""), schema.NodeBase)
     else:
