@@ -253,3 +253,21 @@ def test_request_card_facts_are_translated():
             assert fact(key, "x", "ko", group="req")[0] != key.replace("_", " "), f"'{key}' has no Korean label"
     assert fact("kind", "read", "ko", group="req") == ("종류", "읽기")
     assert fact("reason", "queue_full", "en", group="req") == ("why it failed", "queue full")
+
+
+def test_menu_of_the_largest_server_says_why_it_cannot_grow(screen):
+    sc = load("vertical-scaling")
+    app = App(lambda: Simulation(sc.model_copy(update={"timeline": []})), sc, lang="ko")
+    for _ in range(3):
+        app.apply(C.Upgrade("web1"))
+    app.render(screen)
+    center = app.layout.centers[app.layout.index("web1")]
+    app.handle_event(click(center, 3))
+    labels = [label for label, _ in app.menu.items]
+    assert any("xlarge보다 큰 서버는 없습니다" in label for label in labels)
+    assert not any(isinstance(cmd, C.Upgrade) for _, cmd in app.menu.items)
+    note = next(i for i, (_, cmd) in enumerate(app.menu.items) if cmd is None)
+    before = app.sim.snapshot().nodes[app.snap.index("web1")].tier
+    rect, row, head = app.menu._geometry()
+    app.handle_event(click((rect.centerx, rect.top + head + row * note + row // 2), 1))
+    assert app.sim.snapshot().nodes[app.snap.index("web1")].tier == before == "xlarge"

@@ -21,6 +21,7 @@ from visualizer.render.style import palette  # noqa: E402
 from visualizer.schema import Scenario  # noqa: E402
 from visualizer.sim import commands as C  # noqa: E402
 from visualizer.sim.snapshot import Snapshot  # noqa: E402
+from visualizer.sim.tiers import TIERS  # noqa: E402
 from visualizer.ui.base import UIContext, Widget  # noqa: E402
 from visualizer.ui.cards import Inspector, RequestCard  # noqa: E402
 from visualizer.ui.help import HelpOverlay  # noqa: E402
@@ -229,7 +230,15 @@ class App:
             self.close_overlays()
         elif event.button == 3 and node is not None:
             self.view.selected = node
-            self.menu.open(event.pos, node, list(self.sim.actions_for(node)))
+            self.menu.open(event.pos, node, list(self.sim.actions_for(node)), self._menu_notes(node))
+
+    def _menu_notes(self, node_id: str) -> list[str]:
+        """Why an expected action is missing: the largest machine cannot be upgraded (the seed's
+        limit of scaling up), so the menu says so instead of silently leaving it out."""
+        view = next((n for n in self.snap.nodes if n.id == node_id), None)
+        if view is not None and view.tier == TIERS[-1].name and view.status != "removed":
+            return [t("menu.top_tier", self.view.lang, node=node_id, tier=view.tier)]
+        return []
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """One input event: widgets first (top-most first), then keys, then clicks on the picture."""

@@ -98,6 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.SetAlgorithm": {"en": "Balance by: {algorithm}", "ko": "분산 방식: {algorithm}"},
     "cmd.SetRate": {"en": "Set rate to {rate:g}/s", "ko": "유입량 {rate:g}/초로"},
     "menu.none": {"en": "Nothing to do here", "ko": "할 수 있는 작업 없음"},
+    "menu.top_tier": {"en": "No upgrade: {tier} is the largest machine there is",
+                      "ko": "사양 올리기 불가: {tier}보다 큰 서버는 없습니다"},
     # toasts
     "toast.lang": {"en": "Language: English", "ko": "언어: 한국어"},
     "toast.restart": {"en": "Restarted with the same seed", "ko": "같은 시드로 다시 시작"},

@@ -37,8 +37,9 @@ class ContextMenu:
     hover: int = -1
     is_open: bool = False
 
-    def open(self, pos: tuple[int, int], title: str, commands: list[object]) -> None:
-        self.items = [(command_label(c, self.ctx.lang), c) for c in commands]
+    def open(self, pos: tuple[int, int], title: str, commands: list[object], notes: list[str] = ()) -> None:
+        """Commands become clickable rows; `notes` are dim rows saying why something is not offered."""
+        self.items = [(command_label(c, self.ctx.lang), c) for c in commands] + [(n, None) for n in notes]
         self.title, self.pos, self.is_open, self.hover = title, pos, True, -1
 
     def close(self) -> bool:
@@ -72,7 +73,7 @@ class ContextMenu:
             k = self._item_at(event.pos)
             inside = self._geometry()[0].collidepoint(event.pos)
             self.is_open = False
-            if k >= 0 and event.button == 1:
+            if k >= 0 and event.button == 1 and self.items[k][1] is not None:
                 self.on_pick(self.items[k][1])
             return inside or event.button == 1
         return False
@@ -89,9 +90,9 @@ class ContextMenu:
         surface.blit(text(self.title, round(16 * s), pal.text_dim, True), (rect.left + round(14 * s), rect.top + round(8 * s)))
         if not self.items:
             surface.blit(text(t("menu.none", self.ctx.lang), round(16 * s), pal.text_dim), (rect.left + round(18 * s), rect.top + head))
-        for k, (label, _) in enumerate(self.items):
+        for k, (label, cmd) in enumerate(self.items):
             r = pygame.Rect(rect.left + round(4 * s), rect.top + head + k * row, rect.width - round(8 * s), row)
-            if k == self.hover:
+            if k == self.hover and cmd is not None:
                 pygame.draw.rect(surface, pal.card, r, border_radius=round(6 * s))
-            surf = text(label, round(16 * s), pal.text)
+            surf = text(label, round(16 * s), pal.text if cmd is not None else pal.text_dim)
             surface.blit(surf, surf.get_rect(midleft=(r.left + round(14 * s), r.centery)))
