@@ -226,6 +226,8 @@ class LessonControls:
         app.make_sim = lambda: LessonPlayer(sc, seed=self.seed, rate=self.rate)
         app.restart()
         app.view.title = getattr(sc.meta.title, app.view.lang)
+        if pygame.display.get_init():
+            pygame.display.set_caption(f"System Design Visualizer — {app.view.title}")
         self.shown_index = None
 
     def toggle_blank(self) -> None:
