@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from visualizer.schema import Beat, Scenario
 from visualizer.sim import commands as C
+from visualizer.sim.control import beat_command
 from visualizer.sim.model import Simulation
 from visualizer.timeline import Timeline
 
@@ -25,18 +26,6 @@ EVENT_FOR_ACTION = {
     "fail": "fail", "recover": "recover", "promote": "promote", "upgrade": "upgrade",
     "add_server": "add_server", "remove_server": "remove_server", "recover_data": "data_recovered",
 }
-
-
-def command_for(beat: Beat) -> C.Command | None:
-    """The model command a beat's action stands for (None for a plain note)."""
-    a, n = beat.action, beat.node
-    table = {
-        "fail": lambda: C.Fail(n), "recover": lambda: C.Recover(n), "set_rate": lambda: C.SetRate(beat.rate),
-        "add_server": lambda: C.AddServer(n), "remove_server": lambda: C.RemoveServer(n),
-        "upgrade": lambda: C.Upgrade(n), "promote": lambda: C.Promote(n),
-        "recover_data": lambda: C.RecoverData(), "set_algorithm": lambda: C.SetAlgorithm(n, beat.algorithm),
-    }
-    return table[a]() if a in table else None
 
 
 def silent_copy(scenario: Scenario) -> Scenario:
@@ -193,7 +182,7 @@ class LessonPlayer:
         self.starts.append(self.sim.time)
         self.done_at = None
         beat = self.beats[k] if k < len(self.beats) else None
-        if beat is None or command_for(beat) is None or (beat.wait and self._already_true(beat)):
+        if beat is None or beat.action == "note" or (beat.wait and self._already_true(beat)):
             self.done_at = self.sim.time
         elif not beat.wait or self.auto:
             self._do_task()
@@ -214,7 +203,7 @@ class LessonPlayer:
 
     def _do_task(self) -> None:
         beat = self.beat
-        cmd = command_for(beat) if beat is not None else None
+        cmd = beat_command(self.sim, beat) if beat is not None else None
         if cmd is not None:
             try:
                 self.timeline.apply(cmd)
@@ -247,7 +236,7 @@ class LessonPlayer:
     def _recheck_after_seek(self) -> None:
         beat = self.beat
         self.done_at = None
-        if beat is None or command_for(beat) is None or not beat.wait:
+        if beat is None or beat.action == "note" or not beat.wait:
             self.done_at = self.starts[self.index]
         else:
             self._check_done()

@@ -148,7 +148,8 @@ def actions_for(sim: Any, node_id: str) -> list[Command]:
 
 
 def beat_command(sim: Any, beat: Any) -> Command | None:
-    """The command a timeline entry stands for, or None for note / wait_for."""
+    """The command a timeline entry stands for, or None for a note (used by the model's own
+    timeline and by the lesson player)."""
     a, n = beat.action, beat.node
     if a == "fail":
         return Fail(n)
