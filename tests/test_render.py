@@ -129,9 +129,6 @@ def test_korean_caption_is_not_tofu():
 
 
 def every_text() -> set[str]:
-    import visualizer.ui.lesson_controls  # noqa: F401  (registers the lesson strings)
-    import visualizer.record_window  # noqa: F401
-
     chars: set[str] = set()
     for entry in STRINGS.values():
         for text in entry.values():

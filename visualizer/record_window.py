@@ -17,15 +17,6 @@ import pygame
 from visualizer import i18n
 from visualizer.record_video import RecordError, Recorder, default_path, screenshot
 
-STRINGS = {
-    "key.record": {"en": "Start / stop recording a video into recordings/",
-                   "ko": "동영상 녹화 시작 / 중지 (recordings/ 폴더)"},
-    "key.screenshot": {"en": "Save a screenshot (PNG) into recordings/", "ko": "스크린샷 저장 (PNG, recordings/ 폴더)"},
-    "toast.rec_on": {"en": "Recording: {path}", "ko": "녹화 중: {path}"},
-    "toast.rec_off": {"en": "Video saved: {path} ({secs:.1f} s)", "ko": "동영상 저장됨: {path} ({secs:.1f}초)"},
-    "toast.rec_fail": {"en": "Recording failed: {why}", "ko": "녹화 실패: {why}"},
-    "toast.shot": {"en": "Screenshot saved: {path}", "ko": "스크린샷 저장됨: {path}"},
-}
 REC_NOTE = "● REC"
 
 
@@ -101,8 +92,6 @@ def install(app: Any, folder: str | Path = "recordings", fps: int = 30,
     """Bind R (record on/off) and F12 / P (screenshot) on `app`; returns the controller."""
     from visualizer.ui.keymap import Binding
 
-    for key, text in STRINGS.items():
-        i18n.STRINGS.setdefault(key, text)
     rec = WindowRecording(app, folder, fps, surface)
     app.bind(Binding("record", (pygame.K_r,), shown="R", help="key.record"), rec.toggle)
     app.bind(Binding("screenshot", (pygame.K_F12, pygame.K_p), shown="F12 / P", help="key.screenshot"),

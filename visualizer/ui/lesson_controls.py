@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 import pygame
 
-from visualizer.i18n import STRINGS, t
+from visualizer.i18n import t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import text
 from visualizer.schema import Scenario
@@ -15,18 +15,6 @@ from visualizer.ui.base import UIContext, dim, panel
 from visualizer.ui.keymap import Binding
 from visualizer.ui.lesson_panels import LessonOverlay
 
-STRINGS.update({
-    "key.next": {"en": "Next beat (presenter clicker: PgDn)", "ko": "다음 장면 (프레젠터: PgDn)"},
-    "key.prev": {"en": "Previous beat: the model really goes back", "ko": "이전 장면: 모델이 그 순간으로 되돌아갑니다"},
-    "key.home": {"en": "First beat", "ko": "첫 장면"},
-    "key.blank": {"en": "Blank the screen", "ko": "화면 가리기"},
-    "key.menu": {"en": "Lesson menu", "ko": "수업 목록"},
-    "menu.lessons": {"en": "Lessons", "ko": "수업 목록"},
-    "menu.hint": {"en": "↑ ↓ and Enter, a number, or click · Esc closes",
-                  "ko": "↑ ↓ 와 Enter, 숫자, 또는 클릭 · Esc로 닫기"},
-    "mouse.scrub": {"en": "Drag the time bar: replay an earlier moment", "ko": "시간 막대 끌기: 지난 순간 다시 보기"},
-    "mouse.caption": {"en": "Click the caption: next beat", "ko": "자막 클릭: 다음 장면"},
-})
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pygame
 
-from visualizer.i18n import STRINGS, t
+from visualizer.i18n import t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import text, wrap
 from visualizer.render.layout import Layout
@@ -18,27 +18,6 @@ from visualizer.sim.tiers import BY_NAME
 from visualizer import theory
 from visualizer.ui.base import panel
 
-STRINGS.update({
-    "lesson.summary": {"en": "Summary", "ko": "정리"},
-    "lesson.question": {"en": "Think about it", "ko": "생각해 볼 질문"},
-    "lesson.summary_keys": {"en": "M: lessons · Home: play again · PgUp: back", "ko": "M: 수업 목록 · Home: 처음부터 · PgUp: 이전"},
-    "lesson.your_turn": {"en": "Your turn: do it, or press → to let it happen", "ko": "직접 해 보세요. →를 누르면 저절로 진행됩니다"},
-    "theory.availability": {"en": "Availability of n servers, each up a = {a}", "ko": "서버 n대의 가용성 (한 대는 a = {a})"},
-    "theory.avail_formula": {"en": "1 - (1 - a)ⁿ:  {rows}", "ko": "1 - (1 - a)ⁿ:  {rows}"},
-    "theory.avail_now": {"en": "in rotation now: n = {n}, so {p}", "ko": "지금 로드밸런서가 쓰는 서버: n = {n}, 곧 {p}"},
-    "theory.measured_avail": {"en": "measured since the start: {p}", "ko": "처음부터 측정한 값: {p}"},
-    "theory.utilization": {"en": "Utilization ρ = λ / (c·μ)", "ko": "이용률 ρ = λ / (c·μ)"},
-    "theory.util_formula": {"en": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s, so ρ = {rho:.2f}",
-                            "ko": "{node}: λ = {lam:.0f}/s, c = {c}, μ = {mu:.0f}/s, 곧 ρ = {rho:.2f}"},
-    "theory.mmc": {"en": "M/M/c predicts {w} in the server; measured p50 {p50:.0f} ms",
-                   "ko": "M/M/c 예측: 서버 안에서 {w}, 측정된 p50 {p50:.0f} ms"},
-    "theory.overload": {"en": "ρ ≥ 1: the queue grows without bound", "ko": "ρ ≥ 1: 대기열이 끝없이 늘어납니다"},
-    "theory.replication": {"en": "Writes a replica is missing", "ko": "부 서버에 아직 없는 쓰기"},
-    "theory.repl_formula": {"en": "write rate × lag = {w:.0f}/s × {lag:.0f} ms ≈ {n:.1f}",
-                            "ko": "쓰기 속도 × 지연 = {w:.0f}/s × {lag:.0f} ms ≈ {n:.1f}"},
-    "theory.repl_measured": {"en": "behind now: {pending} · stale reads: {stale} · lost writes: {lost}",
-                             "ko": "지금 밀린 쓰기: {pending} · 오래된 읽기: {stale} · 유실된 쓰기: {lost}"},
-})
 
 TEXTBOOK_AVAILABILITY = 0.99
 
