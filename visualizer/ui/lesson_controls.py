@@ -175,7 +175,7 @@ class LessonControls:
     def __init__(self, app: Any, choices: list[Scenario], seed: int | None, rate: float | None,
                  open_menu: bool, speed: float | None = None) -> None:
         self.app, self.seed, self.rate, self.fixed_speed = app, seed, rate, speed
-        self.overlay = LessonOverlay(app.sim)
+        self.overlay = LessonOverlay(lambda: app.sim)
         self.shown_index: int | None = None     # the beat whose speed was last applied
         self.holds: set[str] = set()            # why the lesson is held still (menu, blank)
         self.paused_before_hold = False
@@ -232,7 +232,6 @@ class LessonControls:
     def sync(self, app: Any, _dt: float) -> None:
         """After each tick: caption, progress, highlight and speed follow the current beat."""
         p: LessonPlayer = app.sim
-        self.overlay.player = p
         if p.index != self.shown_index:
             self.shown_index = p.index
             app.set_speed(self.fixed_speed or p.speed())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import pygame
 
@@ -24,11 +25,18 @@ TEXTBOOK_AVAILABILITY = 0.99
 
 @dataclass
 class LessonOverlay:
-    """Draws the lesson's extras on top of draw_frame; reads the player, changes nothing."""
+    """Draws the lesson's extras on top of draw_frame; reads the player, changes nothing.
 
-    player: LessonPlayer
+    `current` returns the player being shown (the window swaps players on restart or a menu pick).
+    """
+
+    current: Callable[[], LessonPlayer]
     theory_box: pygame.Rect | None = None   # where the theory card was last drawn (None: not shown)
     turn_box: pygame.Rect | None = None     # where the "your turn" tab was last drawn
+
+    @property
+    def player(self) -> LessonPlayer:
+        return self.current()
 
     def draw(self, surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout) -> None:
         pal = palette(view.projector)
