@@ -23,7 +23,7 @@ def node_views(sc: Scenario, status: dict[str, str] | None = None) -> tuple[Node
         public = n.kind in ("load_balancer", "dns") or (n.kind == "web_server" and n.id not in behind_lb)
         st = status.get(n.id, "up")
         out.append(NodeView(
-            id=n.id, kind=n.kind, ip=f"203.0.113.{10 + k}" if public else f"10.0.0.{10 + k}", public=public,
+            id=n.id, kind=n.kind, role={"db_primary": "primary", "db_replica": "replica"}.get(n.kind, ""), ip=f"203.0.113.{10 + k}" if public else f"10.0.0.{10 + k}", public=public,
             status=st, detected_up=(st != "down") if n.id in behind_lb else None, promoted=False,
             busy=0, workers=getattr(n, "workers", None) or (4 if n.kind in SERVERS else 0), queue=0,
             queue_limit=getattr(n, "queue_limit", 0), tier=getattr(n, "tier", None),

@@ -131,7 +131,7 @@ def test_replication_lesson_promotes_and_recovers_lost_writes() -> None:
     player = _run_beats("replication", k + 1)
     snap = player.sim.snapshot()
     promoted = [n for n in snap.nodes if n.promoted]
-    assert len(promoted) == 1 and promoted[0].kind == "db_primary"
+    assert len(promoted) == 1 and promoted[0].role == "primary"
     assert snap.metrics.lost_writes > 0, "the caption talks about lost writes"
     r = _beat_index("replication", action="recover_data")
     while player.index <= r:

@@ -146,7 +146,7 @@ def test_primary_down_promotion_lost_writes_and_recovery_script():
     promoted = next(e for e in sim.events if e.event == "promote")
     assert promoted.t == pytest.approx(12.0) and promoted.node.startswith("replica")
     view = sim.snapshot().nodes[sim.snapshot().index(promoted.node)]
-    assert view.promoted and view.kind == "db_primary"
+    assert view.promoted and view.role == "primary"
     lost = sim.report()["lost_writes"]
     assert lost > 0
     failed_before = sim.report()["requests"]["failed"]["no_primary"]
@@ -168,7 +168,7 @@ def test_promote_command_before_automatic_failover():
     run(sim, 8.0)
     assert not any(e.event == "promote" for e in sim.events)
     sim.apply(Promote("replica2"))
-    assert sim.repl.primary.id == "replica2"
+    assert sim.clusters[0].primary.id == "replica2"
 
 
 @pytest.mark.parametrize("lag, stale", [(200.0, True), (0.0, False)])
@@ -224,7 +224,7 @@ def test_with_one_replica_the_promoted_one_does_everything_until_a_new_replica_a
                                     primary={"failover_ms": 1000.0})), 5.0)
     sim.apply(Fail("db"))
     run(sim, 6.5)                                  # promoted at 6.0
-    assert sim.repl.primary.id == "replica1"
+    assert sim.clusters[0].primary.id == "replica1"
     first = sim.next_id + 1
     run(sim, 9.0)
     seen = paths(sim, range(first, sim.next_id))

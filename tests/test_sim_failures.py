@@ -32,8 +32,8 @@ def test_old_primary_rejoins_as_a_replica_after_a_promotion():
     sim.apply(Recover("db"))
     snap = sim.snapshot()
     old = snap.nodes[snap.index("db")]
-    assert old.kind == "db_replica" and old.status == "catching_up" and not old.promoted
-    assert snap.nodes[snap.index(new_primary)].kind == "db_primary"
+    assert old.role == "replica" and old.status == "catching_up" and not old.promoted
+    assert snap.nodes[snap.index(new_primary)].role == "primary"
     run(sim, 10.0)
     assert ("caught_up", "db") in events(sim)
     assert sim.snapshot().nodes[snap.index("db")].status == "up"

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
+from visualizer.sim import registry
+
 STRINGS: dict[str, dict[str, str]] = {
-    # node kinds
-    "kind.client": {"en": "Users", "ko": "사용자"},
-    "kind.dns": {"en": "DNS", "ko": "DNS"},
-    "kind.load_balancer": {"en": "Load balancer", "ko": "로드밸런서"},
-    "kind.web_server": {"en": "Web server", "ko": "웹 서버"},
-    "kind.db_primary": {"en": "Primary DB", "ko": "주 데이터베이스"},
-    "kind.db_replica": {"en": "Replica DB", "ko": "부 데이터베이스"},
-    # what each kind is for (inspector card)
-    "about.client": {"en": "People using the site from browsers and phones.",
-                     "ko": "웹 브라우저나 앱으로 사이트를 쓰는 사람들입니다."},
-    "about.dns": {"en": "Turns the site's name into the public IP to connect to.",
-                  "ko": "도메인 이름을 접속할 공개 IP 주소로 바꿔 줍니다."},
-    "about.load_balancer": {"en": "Spreads requests over the web servers behind it; only it has a public IP.",
-                            "ko": "뒤에 있는 웹 서버들에 요청을 고르게 나눕니다. 공개 IP는 이것만 가집니다."},
-    "about.web_server": {"en": "Runs the application: takes a request, asks the database, answers.",
-                         "ko": "애플리케이션을 실행합니다. 요청을 받아 DB에 묻고 응답합니다."},
-    "about.db_primary": {"en": "The master copy of the data: every write goes here.",
-                         "ko": "데이터의 원본입니다. 모든 쓰기 연산은 여기로 갑니다."},
-    "about.db_replica": {"en": "A copy of the primary that serves reads; it may lag behind.",
-                         "ko": "주 DB의 사본으로 읽기를 처리합니다. 조금 늦게 따라갈 수 있습니다."},
     # statuses and badges
     "status.up": {"en": "up", "ko": "정상"},
     "status.down": {"en": "DOWN", "ko": "다운"},
@@ -37,8 +19,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "lag": {"en": "lag {ms} ms", "ko": "지연 {ms} ms"},
     "pending": {"en": "{n} writes behind", "ko": "쓰기 {n}건 밀림"},
     "pending.short": {"en": "{n} behind", "ko": "{n}건 밀림"},
-    "tag.db_primary": {"en": "PRIMARY", "ko": "주 DB"},
-    "tag.db_replica": {"en": "REPLICA", "ko": "부 DB"},
+    "tag.primary": {"en": "PRIMARY", "ko": "주 DB"},
+    "tag.former_primary": {"en": "PRIMARY", "ko": "주 DB"},
+    "tag.replica": {"en": "REPLICA", "ko": "부 DB"},
     "tier": {"en": "size: {tier}", "ko": "사양: {tier}"},
     # inspector lines
     "insp.tier": {"en": "Machine size", "ko": "서버 사양"},
@@ -222,14 +205,32 @@ def fact(key: str, value: str, lang: str, group: str = "extra") -> tuple[str, st
     if label == f"{group}.{key}":
         label = key.replace("_", " ")
     for prefix in ("role.", "algo.", "reason.", "val."):
-        if f"{prefix}{value}" in STRINGS:
+        if lookup(f"{prefix}{value}") is not None:
             return label, t(f"{prefix}{value}", lang)
     return label, value
 
 
+def _kind_strings() -> dict[str, dict[str, str]]:
+    """The strings each component kind brings in its spec (names, what it is for, ...)."""
+    version = registry.version()
+    if _KIND_CACHE.get("version") != version:
+        _KIND_CACHE["version"] = version
+        _KIND_CACHE["strings"] = registry.strings()
+    return _KIND_CACHE["strings"]  # type: ignore[return-value]
+
+
+_KIND_CACHE: dict[str, object] = {}
+
+
+def lookup(key: str) -> dict[str, str] | None:
+    """The {'en', 'ko'} entry of a key: the window's own strings, then the kinds'."""
+    entry = STRINGS.get(key)
+    return entry if entry is not None else _kind_strings().get(key)
+
+
 def t(key: str, lang: str, **fmt: object) -> str:
     """The text for `key` in `lang` ('en' or 'ko'), formatted with `fmt`; the key itself if unknown."""
-    entry = STRINGS.get(key)
+    entry = lookup(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry["en"]

@@ -196,7 +196,7 @@ class LessonPlayer:
         if beat.action == "recover":
             return node is not None and node.status == "up"
         if beat.action == "promote":
-            return node is not None and node.kind == "db_primary"
+            return node is not None and node.role == "primary"
         if beat.action == "recover_data":
             return snap.metrics.lost_writes == 0 and any(e.event == "data_recovered" for e in self.sim.events)
         return False

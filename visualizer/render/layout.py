@@ -9,8 +9,8 @@ from typing import Iterator, Sequence, TypeVar
 import numpy as np
 import pygame
 
-TIER = {"client": 0, "dns": 1, "load_balancer": 2, "web_server": 3, "db_primary": 4, "db_replica": 4}
-KIND_ORDER = {"db_primary": 0, "db_replica": 1}
+from visualizer.sim import registry
+
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
 REMOVED = "removed"
 T = TypeVar("T")
@@ -82,19 +82,26 @@ def regions(size: tuple[int, int], scale: float, caption_lines: int, side: bool)
 
 
 @lru_cache(maxsize=32)
-def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], scale: float,
-                   caption_lines: int = 0, side: bool = True) -> Layout:
-    """Place (id, kind) nodes in tier columns; a node added at run time joins its tier's column.
+def _place(kind: str, role: str) -> tuple[int, int]:
+    """(column, order within it) from the kind's spec; an unknown kind goes with the servers."""
+    spec = registry.find(kind)
+    return spec.place(role) if spec is not None else (3, 0)
 
-    Kind "removed" marks a node taken out of the design: it keeps its index but gets no place.
+
+def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], scale: float,
+                   caption_lines: int = 0, side: bool = True) -> Layout:
+    """Place (id, kind[, role]) nodes in their kind's column; a node added at run time joins its
+    column. Kind "removed" marks a node taken out of the design: it keeps its index, not a place.
     """
     top, graph, side_rect, caption, toolbar = regions(size, scale, caption_lines, side)
     columns: dict[int, list[int]] = {}
-    for i, (_, kind) in enumerate(nodes):
+    order: dict[int, int] = {}
+    for i, (_, kind, *role) in enumerate(nodes):
         if kind != REMOVED:
-            columns.setdefault(TIER.get(kind, 3), []).append(i)
+            col, order[i] = _place(kind, role[0] if role else "")
+            columns.setdefault(col, []).append(i)
     for members in columns.values():
-        members.sort(key=lambda i: (KIND_ORDER.get(nodes[i][1], 0), i))
+        members.sort(key=lambda i: (order[i], i))
     tiers = sorted(columns)
     n = len(nodes)
     centers = np.zeros((n, 2), dtype=np.float32)
@@ -114,7 +121,7 @@ def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], sc
         members = columns[tier]
         x = graph.left + pad_x + col_w * (ci + 0.5)
         k = len(members)
-        if k == 1 and nodes[members[0]][1] == "dns":
+        if k == 1 and registry.has_role(nodes[members[0]][1], registry.NAMESERVER):
             ys = [graph.top + top_pad + usable_h * 0.2]   # DNS off the main line, like the book's figure
         else:
             step = usable_h / k
@@ -124,11 +131,11 @@ def compute_layout(nodes: tuple[tuple[str, str], ...], size: tuple[int, int], sc
     half = np.empty((n, 2), dtype=np.float32)
     half[:, 0] = CARD_W * scale * card_scale / 2
     half[:, 1] = CARD_H * scale * card_scale / 2
-    for i, (_, kind) in enumerate(nodes):
+    for i, (_, kind, *_role) in enumerate(nodes):
         if kind == REMOVED:
             centers[i] = (-10_000.0, -10_000.0)
             half[i] = 0.0
     dot_r = max(2, round(4.5 * scale * (0.6 + 0.4 * card_scale)))
     return Layout(size=size, scale=scale, top=top, graph=graph, side=side_rect, caption=caption,
-                  toolbar=toolbar, ids=tuple(i for i, _ in nodes), centers=centers, half=half,
+                  toolbar=toolbar, ids=tuple(n[0] for n in nodes), centers=centers, half=half,
                   card_scale=card_scale, dot_r=dot_r)

@@ -13,6 +13,7 @@ from visualizer.render.dots import DONE, FAILED, DotSprites
 from visualizer.render.fonts import text
 from visualizer.render.layout import Layout
 from visualizer.render.style import Color, Palette, node_style
+from visualizer.sim import registry
 from visualizer.sim.snapshot import NodeView, Snapshot
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "assets" / "icons"
@@ -34,20 +35,15 @@ def icon(kind: str, px: int, color: Color) -> pygame.Surface:
     return surf
 
 
-def _third_line(n: NodeView, lang: str, snap: Snapshot) -> str:
-    if n.kind == "db_replica" and n.lag_ms is not None:
-        line = t("lag", lang, ms=f"{n.lag_ms:.0f}")
-        return line + (f" · {t('pending.short', lang, n=n.pending_writes)}" if n.pending_writes else "")
-    if n.kind == "load_balancer":
-        return fact("algorithm", n.extra.get("algorithm", ""), lang)[1]
-    if n.kind == "dns":
-        target = n.extra.get("points_to", "")
-        return t("dns.points", lang, target=target) if target else ""
-    if n.kind == "client":
-        return f"{snap.metrics.rate:g} {t('unit.rps', lang)}"
-    if n.tier:
-        return t("tier", lang, tier=n.tier)
-    return ""
+def _third_line(n: NodeView, lang: str) -> str:
+    """The kind's own fact line (size, lag, algorithm, ...), from its spec."""
+    spec = registry.find(n.kind)
+    return spec.card(n, lang) if spec is not None else ""
+
+
+def _icon_name(kind: str) -> str:
+    spec = registry.find(kind)
+    return spec.icon if spec is not None and spec.icon else kind
 
 
 def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
@@ -69,13 +65,13 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
         pad = round(8 * s)
         ipx = round(28 * s)
         full = r.width - 2 * pad
-        surface.blit(icon(n.kind, ipx, st.icon), (r.left + pad, r.top + pad))
+        surface.blit(icon(_icon_name(n.kind), ipx, st.icon), (r.left + pad, r.top + pad))
         tx = r.left + pad + ipx + round(7 * s)
         name = text(n.id, round(18 * s), st.text, True)
         inner = r.right - pad - tx
-        if n.kind in ("db_primary", "db_replica"):
-            role = "db_primary" if n.promoted else n.kind
-            tag = text(t(f"tag.{role}", lang), round(10 * s), pal.promoted if role == "db_primary" else pal.read, True)
+        if n.role:
+            primary = n.role != "replica"
+            tag = text(t(f"tag.{n.role}", lang), round(10 * s), pal.promoted if primary else pal.read, True)
             tr = tag.get_rect(topright=(r.right - pad, r.top + pad))
             pygame.draw.rect(surface, pal.bar_bg, tr.inflate(round(8 * s), round(4 * s)), border_radius=round(4 * s))
             surface.blit(tag, tr)
@@ -86,7 +82,7 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
         ip = text(f"{n.ip} · {scope}", round(12 * s), ip_color)
         y = r.top + pad + ipx + round(3 * s)
         surface.blit(ip, (r.left + pad, y), pygame.Rect(0, 0, full, ip.get_height()))
-        line = _third_line(n, lang, snap)
+        line = _third_line(n, lang)
         if line:
             ls = text(line, round(12 * s), pal.text_dim)
             surface.blit(ls, (r.left + pad, y + round(15 * s)), pygame.Rect(0, 0, full, ls.get_height()))

@@ -64,7 +64,7 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
         px = round(CAPTION_PX * scale)
         progress_w = 60 * scale if view.progress else 0
         lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 74 * scale - progress_w), bold=True)))
-    key = tuple((n.id, REMOVED if n.status == "removed" else n.kind) for n in snap.nodes)
+    key = tuple((n.id, REMOVED if n.status == "removed" else n.kind, n.role) for n in snap.nodes)
     return compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics)
 
 

@@ -1,8 +1,16 @@
-"""Commands: the one way anything (a click, a key, a lesson beat, a test) changes the model."""
+"""Commands: the one way anything (a click, a key, a lesson beat, a test) changes the model.
+
+Each command class declares, once, what every other part derives from it: its `action` (the name
+a scenario's timeline uses), the `event` it logs when done, whether a lesson may ask a student to
+do it (`waitable`), whether a beat must name a node, and which beat keys it reads. The kinds a
+node action applies to are the kinds whose spec lists it (registry.KindSpec.actions). The menu
+label of a command is the string `cmd.<ClassName>`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 
 class CommandError(ValueError):
@@ -10,49 +18,120 @@ class CommandError(ValueError):
 
 
 @dataclass(frozen=True)
-class Fail:
-    node: str
+class Command:
+    """Base of every command: the action table's columns as class attributes."""
+
+    action: ClassVar[str] = ""
+    event: ClassVar[str] = ""
+    waitable: ClassVar[bool] = False
+    needs_node: ClassVar[bool] = False
+    params: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        """The command a timeline entry stands for."""
+        return cls(beat.node)  # type: ignore[call-arg]
 
 
 @dataclass(frozen=True)
-class Recover:
+class Fail(Command):
     node: str
+    action: ClassVar[str] = "fail"
+    event: ClassVar[str] = "fail"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class SetRate:
+class Recover(Command):
+    node: str
+    action: ClassVar[str] = "recover"
+    event: ClassVar[str] = "recover"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class SetRate(Command):
     rate: float
+    action: ClassVar[str] = "set_rate"
+    event: ClassVar[str] = "set_rate"
+    params: ClassVar[tuple[str, ...]] = ("rate",)
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        return cls(float(beat.rate))
 
 
 @dataclass(frozen=True)
-class AddServer:
+class AddServer(Command):
     lb: str | None = None      # the load balancer to add behind; None: the only one
+    action: ClassVar[str] = "add_server"
+    event: ClassVar[str] = "add_server"
+    waitable: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class RemoveServer:
+class RemoveServer(Command):
     node: str
+    action: ClassVar[str] = "remove_server"
+    event: ClassVar[str] = "remove_server"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Upgrade:
+class Upgrade(Command):
     node: str
+    action: ClassVar[str] = "upgrade"
+    event: ClassVar[str] = "upgrade"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class Promote:
+class Promote(Command):
     node: str
+    action: ClassVar[str] = "promote"
+    event: ClassVar[str] = "promote"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class RecoverData:
-    pass
+class RecoverData(Command):
+    node: str | None = None    # a database of the cluster to restore; None: the only cluster
+    action: ClassVar[str] = "recover_data"
+    event: ClassVar[str] = "data_recovered"
+    waitable: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)
-class SetAlgorithm:
+class SetAlgorithm(Command):
     lb: str
     algorithm: str
+    action: ClassVar[str] = "set_algorithm"
+    event: ClassVar[str] = "set_algorithm"
+    params: ClassVar[tuple[str, ...]] = ("algorithm",)
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        return cls(beat.node if beat.node is not None else (default_lb or ""), beat.algorithm)
 
 
-Command = Fail | Recover | SetRate | AddServer | RemoveServer | Upgrade | Promote | RecoverData | SetAlgorithm
+COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
+                                       Promote, RecoverData, SetAlgorithm)
+ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
+NOTE = "note"              # a beat with no action: a caption only
+ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS) + (NOTE,)
+WAITABLE: tuple[str, ...] = tuple(a for a, c in ACTIONS.items() if c.waitable)
+
+
+def event_for(action: str) -> str | None:
+    """The logged event that shows `action` was done (None for a note).
+
+    >>> event_for("recover_data"), event_for("note")
+    ('data_recovered', None)
+    """
+    cmd = ACTIONS.get(action)
+    return cmd.event if cmd is not None else None

@@ -1,32 +1,37 @@
-"""Commands and failures: the one path by which clicks, lessons, timelines and tests change the model."""
+"""Carrying out commands: check one against the model (CommandError, nothing changed), then do it."""
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from visualizer.sim.balancer import ALGORITHMS, Balancer
-from visualizer.sim.commands import (AddServer, Command, CommandError, Fail, Promote, RecoverData,
-                                     Recover, RemoveServer, SetAlgorithm, SetRate, Upgrade)
-from visualizer.sim import failures
-from visualizer.sim.failures import clone_server, fail_node, promote, recover_node
+from visualizer.sim import failures, registry
+from visualizer.sim.commands import (ACTIONS, AddServer, Command, CommandError, Fail, Promote,
+                                     RecoverData, Recover, RemoveServer, SetAlgorithm, SetRate, Upgrade)
+from visualizer.sim.failures import clone, fail_node, recover_node
+from visualizer.sim.kinds.balancer import ALGORITHMS, Balancer
+from visualizer.sim.kinds.database import Database, promote
 from visualizer.sim.nodes import BOOTING, DOWN, REMOVED, UP, Node
 from visualizer.sim.servers import Server
 from visualizer.sim.tiers import next_tier
 
+if TYPE_CHECKING:
+    from visualizer.sim.cluster import Cluster
+    from visualizer.sim.model import Simulation
+
 MAX_RATE = 100_000.0
 
 
-# ---- checks: raise CommandError, change nothing ------------------------------------------------
+# ---- finding what a command names ----------------------------------------------------------------
 
-def _node(sim: Any, node_id: str) -> Node:
+def _node(sim: "Simulation", node_id: str) -> Node:
     node = sim.by_id.get(node_id)
     if node is None:
         raise CommandError(f"no node '{node_id}' (nodes: {', '.join(sim.by_id)})")
     return node
 
 
-def _balancer(sim: Any, lb_id: str | None) -> Balancer:
+def _balancer(sim: "Simulation", lb_id: str | None) -> Balancer:
     if lb_id is None:
         if len(sim.balancers) != 1:
             raise CommandError("say which load balancer: the design has "
@@ -38,83 +43,189 @@ def _balancer(sim: Any, lb_id: str | None) -> Balancer:
     return node
 
 
-def _check(sim: Any, cmd: Command) -> Any:
-    """Validate `cmd` against the model now; returns the node (or None) it concerns."""
-    if isinstance(cmd, Fail):
-        node = _node(sim, cmd.node)
-        if node.kind == "client":
-            raise CommandError(f"{node.id} is the users; they cannot fail (set the rate instead)")
-        if node.status == REMOVED:
-            raise CommandError(f"{node.id} was removed from the design")
-        if node.status == DOWN:
-            raise CommandError(f"{node.id} is already down")
-        return node
-    if isinstance(cmd, Recover):
-        node = _node(sim, cmd.node)
-        if node.status == REMOVED:
-            raise CommandError(f"{node.id} was removed (replaced); it cannot come back")
-        if node.status != DOWN:
-            raise CommandError(f"{node.id} is not down (it is {node.status})")
-        return node
-    if isinstance(cmd, SetRate):
-        rate = cmd.rate
-        if not isinstance(rate, (int, float)) or not math.isfinite(rate) or not 0 <= rate <= MAX_RATE:
-            raise CommandError(f"rate must be between 0 and {MAX_RATE:g} requests/s, got {rate!r}")
-        return None
-    if isinstance(cmd, AddServer):
-        lb = _balancer(sim, cmd.lb)
-        if lb.template is None:
-            raise CommandError(f"{lb.id} has no server to copy")
-        return lb
-    if isinstance(cmd, RemoveServer):
-        node = _node(sim, cmd.node)
-        if node.kind != "web_server" or node.lb is None:
-            raise CommandError(f"{node.id} is not a web server behind a load balancer")
-        if node.status == REMOVED:
-            raise CommandError(f"{node.id} is already removed")
-        if len(node.lb.backends) <= 1:
-            raise CommandError(f"{node.id} is the last server behind {node.lb.id}")
-        return node
-    if isinstance(cmd, Upgrade):
-        node = _node(sim, cmd.node)
-        if not isinstance(node, Server):
-            raise CommandError(f"{node.id} is a {node.kind}; only servers have a size to upgrade")
-        if node.status == REMOVED:
-            raise CommandError(f"{node.id} was removed")
-        next_tier(node.tier, node.id)
-        return node
-    if isinstance(cmd, Promote):
-        node = _node(sim, cmd.node)
-        if node.kind != "db_replica":
-            raise CommandError(f"{node.id} is a {node.kind}; only a replica can be promoted")
-        if node.status != UP:
-            raise CommandError(f"{node.id} is {node.status}; only a serving replica can be promoted")
-        prim = sim.repl.primary
-        if prim is not None and prim.status != DOWN:
-            raise CommandError(f"the primary {prim.id} is up; fail it before promoting a replica")
-        return node
-    if isinstance(cmd, RecoverData):
-        prim = sim.repl.primary
-        if not sim.repl.lost:
-            raise CommandError("no lost writes to recover")
-        if prim is None or prim.status != UP:
-            raise CommandError("no primary is up to restore the lost writes onto")
-        return prim
-    if isinstance(cmd, SetAlgorithm):
-        lb = _balancer(sim, cmd.lb)
-        if cmd.algorithm not in ALGORITHMS:
-            raise CommandError(f"unknown algorithm '{cmd.algorithm}' (one of {', '.join(ALGORITHMS)})")
-        return lb
-    raise CommandError(f"not a command: {cmd!r}")
+def _accepts(node: Node, action: str) -> None:
+    """CommandError unless the node's kind lists `action` among the actions it accepts."""
+    if action not in registry.spec(node.kind).actions:
+        raise CommandError(f"{node.id} is a {node.kind}; '{action}' does not apply to it")
 
 
-def apply(sim: Any, cmd: Command) -> None:
+def front_of(sim: "Simulation", node: Node) -> Balancer | None:
+    """The load balancer this node sits behind, if any."""
+    for lb in sim.balancers:
+        if lb.backend(node) is not None:
+            return lb
+    return None
+
+
+def _cluster(sim: "Simulation", node_id: str | None) -> "Cluster":
+    if node_id is None:
+        if len(sim.clusters) != 1:
+            raise CommandError("say which database: the design has "
+                               f"{len(sim.clusters) or 'no'} database clusters")
+        return sim.clusters[0]
+    node = _node(sim, node_id)
+    if not isinstance(node, Database):
+        raise CommandError(f"{node_id} is a {node.kind}, not a database")
+    return node.cluster
+
+
+# ---- checks: raise CommandError, change nothing ------------------------------------------------
+
+def _check_fail(sim: "Simulation", cmd: Fail) -> Node:
+    node = _node(sim, cmd.node)
+    if registry.has_role(node.kind, registry.USERS):
+        raise CommandError(f"{node.id} is the users; they cannot fail (set the rate instead)")
+    if node.status == REMOVED:
+        raise CommandError(f"{node.id} was removed from the design")
+    if node.status == DOWN:
+        raise CommandError(f"{node.id} is already down")
+    return node
+
+
+def _check_recover(sim: "Simulation", cmd: Recover) -> Node:
+    node = _node(sim, cmd.node)
+    if node.status == REMOVED:
+        raise CommandError(f"{node.id} was removed (replaced); it cannot come back")
+    if node.status != DOWN:
+        raise CommandError(f"{node.id} is not down (it is {node.status})")
+    return node
+
+
+def _check_set_rate(sim: "Simulation", cmd: SetRate) -> None:
+    rate = cmd.rate
+    if not isinstance(rate, (int, float)) or not math.isfinite(rate) or not 0 <= rate <= MAX_RATE:
+        raise CommandError(f"rate must be between 0 and {MAX_RATE:g} requests/s, got {rate!r}")
+
+
+def _check_add_server(sim: "Simulation", cmd: AddServer) -> Balancer:
+    lb = _balancer(sim, cmd.lb)
+    if lb.template is None:
+        raise CommandError(f"{lb.id} has no server to copy")
+    return lb
+
+
+def _check_remove_server(sim: "Simulation", cmd: RemoveServer) -> Node:
+    node = _node(sim, cmd.node)
+    lb = front_of(sim, node)
+    if "remove_server" not in registry.spec(node.kind).actions or lb is None:
+        raise CommandError(f"{node.id} is not a web server behind a load balancer")
+    if node.status == REMOVED:
+        raise CommandError(f"{node.id} is already removed")
+    if len(lb.backends) <= 1:
+        raise CommandError(f"{node.id} is the last server behind {lb.id}")
+    return node
+
+
+def _check_upgrade(sim: "Simulation", cmd: Upgrade) -> Server:
+    node = _node(sim, cmd.node)
+    if not isinstance(node, Server) or "upgrade" not in registry.spec(node.kind).actions:
+        raise CommandError(f"{node.id} is a {node.kind}; only servers have a size to upgrade")
+    if node.status == REMOVED:
+        raise CommandError(f"{node.id} was removed")
+    next_tier(node.tier, node.id)
+    return node
+
+
+def _check_promote(sim: "Simulation", cmd: Promote) -> Database:
+    node = _node(sim, cmd.node)
+    if not isinstance(node, Database) or node.role != "replica":
+        raise CommandError(f"{node.id} is a {node.role or node.kind}; only a replica can be promoted")
+    if node.status != UP:
+        raise CommandError(f"{node.id} is {node.status}; only a serving replica can be promoted")
+    prim = node.cluster.primary
+    if prim is not None and prim.status != DOWN:
+        raise CommandError(f"the primary {prim.id} is up; fail it before promoting a replica")
+    return node
+
+
+def _check_recover_data(sim: "Simulation", cmd: RecoverData) -> "Cluster":
+    cluster = _cluster(sim, cmd.node)
+    if not cluster.lost:
+        raise CommandError("no lost writes to recover")
+    if not cluster.primary_up():
+        raise CommandError("no primary is up to restore the lost writes onto")
+    return cluster
+
+
+def _check_set_algorithm(sim: "Simulation", cmd: SetAlgorithm) -> Balancer:
+    lb = _balancer(sim, cmd.lb)
+    if cmd.algorithm not in ALGORITHMS:
+        raise CommandError(f"unknown algorithm '{cmd.algorithm}' (one of {', '.join(ALGORITHMS)})")
+    return lb
+
+
+# ---- doing: each assumes its check passed ------------------------------------------------------
+
+def _do_set_rate(sim: "Simulation", cmd: SetRate, _: Any) -> None:
+    sim.rate = float(cmd.rate)
+    sim.schedule_arrival()
+    sim.log("set_rate", sim.clients[0].id if sim.clients else "")
+
+
+def _do_add_server(sim: "Simulation", cmd: AddServer, lb: Balancer) -> None:
+    tpl = lb.template
+    new = clone(sim, tpl, tpl.kind)
+    new.set_status(BOOTING, sim.time)
+    sim.add_link(lb, new, lb.lat.get(tpl.id, 0.0))
+    for dst, lat in list(tpl.lat.items()):
+        sim.add_link(new, sim.by_id[dst], lat)
+    new.wire()
+    lb.add_backend(new)
+    sim.log("add_server", new.id)
+    sim.push(sim.time + new.boot_s, failures.booted, (new, new.token))
+
+
+def _do_remove_server(sim: "Simulation", cmd: RemoveServer, node: Server) -> None:
+    node.set_status(REMOVED, sim.time)
+    node.cancel_timers()
+    front_of(sim, node).remove_backend(node)
+    sim.log("remove_server", node.id)
+
+
+def _do_upgrade(sim: "Simulation", cmd: Upgrade, node: Server) -> None:
+    node.set_tier(next_tier(node.tier, node.id).name, sim.time)
+    sim.log("upgrade", node.id)
+
+
+def _do_recover_data(sim: "Simulation", cmd: RecoverData, cluster: "Cluster") -> None:
+    cluster.restore(sim.time)
+    sim.log("data_recovered", cluster.primary.id)
+
+
+def _do_set_algorithm(sim: "Simulation", cmd: SetAlgorithm, lb: Balancer) -> None:
+    lb.algorithm = cmd.algorithm
+    sim.log("set_algorithm", lb.id)
+
+
+_RULES: dict[type, tuple[Callable[..., Any], Callable[..., None]]] = {
+    Fail: (_check_fail, lambda sim, cmd, node: fail_node(sim, node)),
+    Recover: (_check_recover, lambda sim, cmd, node: recover_node(sim, node)),
+    SetRate: (_check_set_rate, _do_set_rate),
+    AddServer: (_check_add_server, _do_add_server),
+    RemoveServer: (_check_remove_server, _do_remove_server),
+    Upgrade: (_check_upgrade, _do_upgrade),
+    Promote: (_check_promote, lambda sim, cmd, node: promote(node)),
+    RecoverData: (_check_recover_data, _do_recover_data),
+    SetAlgorithm: (_check_set_algorithm, _do_set_algorithm),
+}
+assert set(_RULES) == set(ACTIONS.values()), "every command in the action table has its rules"
+
+
+def check(sim: "Simulation", cmd: Command) -> Any:
+    """Validate `cmd` against the model now; returns what it concerns (a node, a cluster, ...)."""
+    rules = _RULES.get(type(cmd))
+    if rules is None:
+        raise CommandError(f"not a command: {cmd!r}")
+    return rules[0](sim, cmd)
+
+
+def apply(sim: "Simulation", cmd: Command) -> None:
     """Check then carry out one command at sim.time."""
-    target = _check(sim, cmd)
-    _DO[type(cmd)](sim, cmd, target)
+    target = check(sim, cmd)
+    _RULES[type(cmd)][1](sim, cmd, target)
 
 
-def apply_timed(sim: Any, cmd: Command) -> None:
+def apply_timed(sim: "Simulation", cmd: Command) -> None:
     """A timeline command: one that no longer fits (say, failing a node already down) is logged."""
     try:
         apply(sim, cmd)
@@ -122,119 +233,35 @@ def apply_timed(sim: Any, cmd: Command) -> None:
         sim.log("refused_" + type(cmd).__name__.lower(), getattr(cmd, "node", "") or "")
 
 
-def actions_for(sim: Any, node_id: str) -> list[Command]:
-    """Every command about this node that would be accepted now."""
+def actions_for(sim: "Simulation", node_id: str) -> list[Command]:
+    """Every command about this node that would be accepted now (for a right-click menu)."""
     node = sim.by_id.get(node_id)
     if node is None:
         return []
+    accepts = registry.spec(node.kind).actions
     cands: list[Command] = [Fail(node_id), Recover(node_id)]
-    if node.kind == "client":
+    if "set_rate" in accepts:
         cands += [SetRate(min(MAX_RATE, sim.rate * 2 or 10.0)), SetRate(sim.rate / 2)]
-    if isinstance(node, Server):
-        cands += [Upgrade(node_id), RemoveServer(node_id), Promote(node_id)]
-        if node is sim.repl.primary:
-            cands.append(RecoverData())
+    cands += [cls(node_id) for cls in (Upgrade, RemoveServer, Promote) if cls.action in accepts]  # type: ignore[call-arg]
+    if isinstance(node, Database) and node is node.cluster.primary and "recover_data" in accepts:
+        cands.append(RecoverData() if len(sim.clusters) == 1 else RecoverData(node_id))
     if isinstance(node, Balancer):
         cands.append(AddServer(node_id))
         cands += [SetAlgorithm(node_id, a) for a in ALGORITHMS if a != node.algorithm]
     ok = []
     for c in cands:
         try:
-            _check(sim, c)
+            check(sim, c)
         except CommandError:
             continue
         ok.append(c)
     return ok
 
 
-def beat_command(sim: Any, beat: Any) -> Command | None:
+def beat_command(sim: "Simulation", beat: Any) -> Command | None:
     """The command a timeline entry stands for, or None for a note (used by the model's own
     timeline and by the lesson player)."""
-    a, n = beat.action, beat.node
-    if a == "fail":
-        return Fail(n)
-    if a == "recover":
-        return Recover(n)
-    if a == "set_rate":
-        return SetRate(float(beat.rate))
-    if a == "add_server":
-        return AddServer(n)
-    if a == "remove_server":
-        return RemoveServer(n)
-    if a == "upgrade":
-        return Upgrade(n)
-    if a == "promote":
-        return Promote(n)
-    if a == "recover_data":
-        return RecoverData()
-    if a == "set_algorithm":
-        return SetAlgorithm(n if n is not None else (sim.balancers[0].id if sim.balancers else ""),
-                            beat.algorithm)
-    return None
-
-
-# ---- doing: each assumes _check passed ---------------------------------------------------------
-
-def _do_fail(sim: Any, cmd: Fail, node: Node) -> None:
-    fail_node(sim, node)
-
-
-def _do_recover(sim: Any, cmd: Recover, node: Node) -> None:
-    recover_node(sim, node)
-
-
-def _do_set_rate(sim: Any, cmd: SetRate, _: Any) -> None:
-    sim.rate = float(cmd.rate)
-    sim.schedule_arrival()
-    sim.log("set_rate", sim.clients[0].id if sim.clients else "")
-
-
-def _do_add_server(sim: Any, cmd: AddServer, lb: Balancer) -> None:
-    tpl = lb.template
-    new = clone_server(sim, tpl, "web_server" if tpl.kind == "web_server" else tpl.kind)
-    new.set_status(BOOTING, sim.time)
-    new.lb, new.detected_up = lb, False
-    sim.add_link(lb, new, lb.lat.get(tpl.id, 0.0))
-    for dst, lat in list(tpl.lat.items()):
-        sim.add_link(new, sim.by_id[dst], lat)
-    new.uses_db, new.db_lat = tpl.uses_db, tpl.db_lat
-    lb.backends.append(new)
-    lb.rebuild_pool()
-    sim.log("add_server", new.id)
-    sim.push(sim.time + new.boot_s, failures.booted, (sim, new, new.token))
-
-
-def _do_remove_server(sim: Any, cmd: RemoveServer, node: Server) -> None:
-    node.set_status(REMOVED, sim.time)
-    node.token += 1
-    lb = node.lb
-    lb.backends.remove(node)
-    lb.rebuild_pool()
-    sim.log("remove_server", node.id)
-
-
-def _do_upgrade(sim: Any, cmd: Upgrade, node: Server) -> None:
-    node.set_tier(next_tier(node.tier, node.id).name, sim.time)
-    sim.fill(node)
-    sim.log("upgrade", node.id)
-
-
-def _do_promote(sim: Any, cmd: Promote, node: Server) -> None:
-    promote(sim, node)
-
-
-def _do_recover_data(sim: Any, cmd: RecoverData, prim: Server) -> None:
-    sim.repl.restore(sim.time)
-    sim.log("data_recovered", prim.id)
-
-
-def _do_set_algorithm(sim: Any, cmd: SetAlgorithm, lb: Balancer) -> None:
-    lb.algorithm = cmd.algorithm
-    sim.log("set_algorithm", lb.id)
-
-
-_DO: dict[type, Callable[..., None]] = {
-    Fail: _do_fail, Recover: _do_recover, SetRate: _do_set_rate, AddServer: _do_add_server,
-    RemoveServer: _do_remove_server, Upgrade: _do_upgrade, Promote: _do_promote,
-    RecoverData: _do_recover_data, SetAlgorithm: _do_set_algorithm,
-}
+    cls = ACTIONS.get(beat.action)
+    if cls is None:
+        return None
+    return cls.from_beat(beat, sim.balancers[0].id if sim.balancers else None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import heapq
+from heapq import heappop, heappush
 from typing import Any, Callable
 
 Handler = Callable[[Any], None]
@@ -25,12 +25,12 @@ class EventQueue:
 
     def push(self, t: float, handler: Handler, arg: Any = None) -> None:
         """Schedule `handler(arg)` at simulated time `t`."""
-        self.seq += 1
-        heapq.heappush(self.heap, (t, self.seq, handler, arg))
+        self.seq = seq = self.seq + 1
+        heappush(self.heap, (t, seq, handler, arg))
 
     def pop(self) -> tuple[float, int, Handler, Any]:
         """Remove and return the earliest event."""
-        return heapq.heappop(self.heap)
+        return heappop(self.heap)
 
     def next_time(self) -> float | None:
         """Time of the earliest pending event, or None when there is none."""

@@ -1,4 +1,4 @@
-"""The Simulation: a deterministic discrete-event model of the seed's web service, driven by step(dt)."""
+"""The Simulation: a deterministic discrete-event model of a web service, driven by step(dt)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from typing import Any
 import networkx as nx
 
 from visualizer.sim import control, failures, topology, view
+from visualizer.sim.cluster import Cluster
 from visualizer.sim.commands import Command
 from visualizer.sim.draws import Draws
 from visualizer.sim.events import EventQueue
-from visualizer.sim.flow import Flow
-from visualizer.sim.nodes import UP, Node
-from visualizer.sim.replication import Replication
+from visualizer.sim.journey import Journey
+from visualizer.sim.nodes import REMOVED, Node
 from visualizer.sim.report import Stats, build_report
 from visualizer.sim.requests import Request
 from visualizer.sim.servers import Server
@@ -24,7 +24,7 @@ from visualizer.sim.snapshot import Event, Snapshot
 from visualizer.sim.tiers import BY_NAME
 
 
-class Simulation(Flow):
+class Simulation(Journey):
     """One run of one scenario. Reads the scenario's attributes only; owns one seeded RNG."""
 
     def __init__(self, scenario: Any, seed: int | None = None, rate: float | None = None) -> None:
@@ -40,16 +40,16 @@ class Simulation(Flow):
         self.n_keys = int(tr.keys)
         self.draws = Draws(self.seed)
         self.q = EventQueue()
+        self.push = self.q.push            # the one scheduling path, bound once (it is hot)
         self.time = 0.0
         self.events: list[Event] = []
         self.stats = Stats()
-        self.repl = Replication()
+        self.clusters: list[Cluster] = []
         self.live: dict[int, Request] = {}
         self.finished: dict[int, Request] = {}          # recent ones, for request_info
         self.finished_order: deque[int] = deque()       # their ids, oldest first
         self.deadlines: deque[Request] = deque()
         self.deadline_pending = False
-        self.dns_expiry: dict[int, float] = {}
         self.next_id = 0
         self.gen_token = 0
         self.graph = nx.DiGraph()
@@ -57,19 +57,19 @@ class Simulation(Flow):
         self.nodes: list[Node] = []
         self.by_id: dict[str, Node] = {}
         self.clients: list[Any] = []
-        self.balancers: list[Any] = []
+        self.balancers: list[Any] = []      # the load balancers, for commands that name none
         self.n_private = 0
         self.view_cache: dict[str, Any] = {}
         topology.build(self, scenario)
         self.schedule_arrival()
-        for lb in self.balancers:
-            self.q.push(lb.hc_s, self._health, lb)
+        for node in list(self.nodes):
+            node.start()
         for node in self.nodes:
             failures.schedule_random_failure(self, node)
         for beat in scenario.timeline:
             cmd = control.beat_command(self, beat)
             if cmd is not None:
-                self.q.push(float(beat.at), self._timed_command, cmd)
+                self.push(float(beat.at), self._timed_command, cmd)
 
     # ---- public API ---------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class Simulation(Flow):
 
     def cost_per_hour(self) -> float:
         return sum(BY_NAME[n.tier].cost_per_hour for n in self.nodes
-                   if isinstance(n, Server) and n.status != "removed")
+                   if isinstance(n, Server) and n.status != REMOVED)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "Simulation":
         memo[id(self.scenario)] = self.scenario   # immutable; shared by every copy
@@ -151,6 +151,7 @@ class Simulation(Flow):
 
     def add_node(self, node: Node, assign_ip: bool = True) -> None:
         node.idx = len(self.nodes)
+        node.model = self
         self.nodes.append(node)
         self.by_id[node.id] = node
         self.graph.add_node(node.id, kind=node.kind)
@@ -159,7 +160,7 @@ class Simulation(Flow):
         self.graph_version += 1
 
     def add_link(self, a: Node, b: Node, latency_s: float) -> None:
-        a.lat[b.id] = latency_s
+        a.link_to(b, latency_s)
         self.graph.add_edge(a.id, b.id, latency_s=latency_s)
         self.graph_version += 1
 
@@ -170,16 +171,11 @@ class Simulation(Flow):
     def log(self, event: str, node: str) -> None:
         self.events.append(Event(self.time, event, node))
 
-    def push(self, t: float, fn: Any, arg: Any) -> None:
-        self.q.push(t, fn, arg)
+    def lost_writes(self) -> int:
+        """Writes lost at a promotion and not yet restored, over every cluster."""
+        return sum(len(c.lost) for c in self.clusters)
 
-    # ---- periodic and timed -------------------------------------------------------------------
-
-    def _health(self, lb: Any) -> None:
-        if lb.status == UP:
-            for event, node in lb.health_check():
-                self.log(event, node.id)
-        self.q.push(self.time + lb.hc_s, self._health, lb)
+    # ---- timed ----------------------------------------------------------------------------------
 
     def _timed_command(self, cmd: Command) -> None:
         control.apply_timed(self, cmd)

@@ -1,19 +1,31 @@
-"""Runtime state shared by every node kind, plus the two simple kinds: the users and DNS."""
+"""Runtime state every node kind shares: identity, address, status, counters, failure bookkeeping."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from visualizer.sim.protocol import Model
+    from visualizer.sim.requests import Request
 
 UP, DOWN, BOOTING, CATCHING_UP, REMOVED = "up", "down", "booting", "catching_up", "removed"
 
 
 class Node:
-    """What every node has: identity, address, status, counters and failure bookkeeping."""
+    """What every node has. A kind subclasses it and overrides `receive` (and the hooks below).
+
+    A node changes only its own state; it reaches the rest of the model through `self.model`
+    (a Model: push, travel, answer, refuse, fail, log).
+    """
+
+    passes_through = False    # True: forwards as the request sets off (see Balancer.pass_through)
 
     def __init__(self, node_id: str, kind: str, idx: int) -> None:
         self.id = node_id
-        self.kind = kind
+        self.kind = kind                  # as the scenario file says; never rewritten
+        self.role = ""                    # what it does now, where that can change (primary/replica)
         self.idx = idx
+        self.model: Model = None  # type: ignore[assignment]   # set when added to a model
         self.ip = ""
         self.public = False
         self.status = UP
@@ -26,38 +38,50 @@ class Node:
         self.token = 0                    # bumped at each fail/recover: stale timers check it
         self.mtbf_s: float | None = None
         self.mttr_s: float | None = None
-        # health as seen by the load balancer in front (None: nothing in front)
-        self.lb: Any = None
-        self.detected_up: bool | None = None
-        self.hc_ok = 0
-        self.hc_fail = 0
-        self.lb_active = 0                # requests the load balancer has open on this backend
-        self.wrr_current = 0              # smooth weighted round robin state
-        self.weight = 1
+        self.weight = 1                   # share a weighted balancer gives it
+
+    # ---- what a kind overrides -----------------------------------------------------------------
+
+    def receive(self, req: "Request") -> None:
+        """`req` arrives over a link (an event handler). The default: this node cannot take it."""
+        self.model.fail(req, "node_down", self)
+
+    def wire(self) -> None:
+        """Called once the scenario's links exist: find what this node forwards or calls to."""
+
+    def start(self) -> None:
+        """Called once when the run begins, after arrivals are scheduled (periodic timers go here)."""
+
+    def crash(self, now: float) -> list["Request"]:
+        """The node just went down: returns the requests inside it, which fail (default: none)."""
+        return []
+
+    def crashed(self, now: float) -> None:
+        """After the requests inside have failed: what else going down sets off (failover, ...)."""
+
+    def cancel_timers(self) -> None:
+        """Invalidate every timer this node has pending (they check the token)."""
+        self.token += 1
+
+    def restart(self, now: float) -> None:
+        """The node comes back: default, simply up."""
+        self.set_status(UP, now)
+
+    # ---- shared -------------------------------------------------------------------------------
 
     def set_status(self, status: str, now: float) -> None:
         """Change status (always through here: `accepting` follows it)."""
         self.status = status
         self.accepting = status == UP or status == REMOVED or status == CATCHING_UP
 
+    def link_to(self, other: "Node", latency_s: float) -> None:
+        """Remember the latency of a new link from here (the model draws the link)."""
+        self.lat[other.id] = latency_s
+
+    def successors(self) -> list["Node"]:
+        """The nodes this one links to, in link order."""
+        by_id = self.model.by_id
+        return [by_id[s] for s in self.lat]
+
     def __repr__(self) -> str:
         return f"<{self.kind} {self.id} {self.status}>"
-
-
-class Client(Node):
-    """The users: where requests are born and where answers return."""
-
-    def __init__(self, node_id: str, idx: int) -> None:
-        super().__init__(node_id, "client", idx)
-        self.dns: Node | None = None      # the DNS it asks first, if it links to one
-        self.entry: Node | None = None    # the entry point its requests go to
-        self.entry_handler: Any = None    # the model's arrival handler for the entry's kind
-
-
-class Dns(Node):
-    """The name server: answers where the entry point is; answers are cached for ttl_s."""
-
-    def __init__(self, node_id: str, idx: int, ttl_s: float, points_to: str | None) -> None:
-        super().__init__(node_id, "dns", idx)
-        self.ttl_s = ttl_s
-        self.points_to = points_to

@@ -53,6 +53,17 @@ class Stats:
             self.rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3]))
             b[4] = None
 
+    def generated_one(self, t: float) -> None:
+        """Count one new request."""
+        self.generated += 1
+        k = int(t)
+        (self.bins[k] if k < len(self.bins) else self.bin(t))[0] += 1
+
+    def stale_read(self, t: float) -> None:
+        """Count one read answered from an out-of-date copy."""
+        self.stale_reads += 1
+        self.bin(t)[3] += 1
+
     def finish(self, t: float, rid: int, node: str, ok: bool, reason: str, kind: int,
                lat_ms: float) -> None:
         """Count one finished request."""
@@ -95,7 +106,8 @@ def build_report(sim: Any) -> dict[str, Any]:
     nodes = {}
     for n in sim.nodes:
         served = n.completed
-        entry: dict[str, Any] = {"kind": n.kind, "ip": n.ip, "status": n.status,
+        entry: dict[str, Any] = {"kind": n.kind, **({"role": n.role} if n.role else {}),
+                                 "ip": n.ip, "status": n.status,
                                  "arrivals": n.arrivals, "completed": n.completed,
                                  "dropped": n.dropped,
                                  "mean_sojourn_ms": _num(n.sojourn / served * 1000.0) if served else None,
@@ -115,9 +127,9 @@ def build_report(sim: Any) -> dict[str, Any]:
         "latency_ms": {"p50": _num(p50), "p95": _num(p95), "p99": _num(p99),
                        "mean": _num(float(lat.mean())) if len(lat) else None},
         "availability": round(st.completed / finished, 6) if finished else None,
-        "lost_writes": len(sim.repl.lost),
-        "lost_writes_total": sim.repl.lost_total,
-        "writes_restored": sim.repl.restored_total,
+        "lost_writes": sum(len(c.lost) for c in sim.clusters),
+        "lost_writes_total": sum(c.lost_total for c in sim.clusters),
+        "writes_restored": sum(c.restored_total for c in sim.clusters),
         "stale_reads": st.stale_reads,
         "cost_per_hour": round(sim.cost_per_hour(), 4),
         "nodes": nodes,

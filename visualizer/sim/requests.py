@@ -8,12 +8,32 @@ READ, WRITE = 0, 1
 KIND_NAMES = ("read", "write")
 
 
+class Visit:
+    """One request's stay at one server: when it came, started and leaves, and whom it answers.
+
+    `leaves` is None while the worker waits on a call downstream (its free time is not known yet).
+    A database visit made for a caller keeps that `caller` and when the answer reaches it
+    (`t_back`), so a crash of the database can free the caller's worker early.
+    """
+
+    __slots__ = ("arrived", "started", "leaves", "caller", "t_back", "counted")
+
+    def __init__(self, arrived: float, started: float, leaves: float | None, caller: Any = None,
+                 t_back: float = 0.0, counted: bool = False) -> None:
+        self.arrived = arrived
+        self.started = started
+        self.leaves = leaves
+        self.caller = caller
+        self.t_back = t_back
+        self.counted = counted          # already in the server's completed count and sojourn
+
+
 class Request:
     """A single read or write from one user; plain data, mutated by the model's event handlers."""
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
-                 "end_node", "route", "plan", "dest", "web", "web_epoch", "backend", "tried",
-                 "stale", "db_done", "via", "t_via", "t_arr", "dead")
+                 "end_node", "route", "plan", "dest", "calls", "backend", "tried",
+                 "stale", "via", "t_via", "t_arr", "dead")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
                  client: Any = None) -> None:
@@ -33,12 +53,10 @@ class Request:
         # on a link a != b and the request goes from a to b over [t0, t1]; at a node a == b.
         self.plan: list[tuple[float, float, int, int, int, bool]] = []
         self.dest: Any = None           # node it is travelling to
-        self.web: Any = None            # web server whose worker waits for this request's DB call
-        self.web_epoch = 0
-        self.backend: Any = None        # backend a load balancer counts it as active on
+        self.calls: list[Any] = []      # the call stack: servers holding a worker until it answers
+        self.backend: Any = None        # the balancer's record of the backend it counts it open on
         self.tried: list[Any] | None = None
         self.stale = False
-        self.db_done = False
         self.via: Any = None            # load balancer it passes through without an event
         self.t_via = 0.0                # when it passes that load balancer
         self.t_arr = 0.0                # when it arrived at the server whose queue it waits in

@@ -1,27 +1,34 @@
-"""A server (web or database): workers, a bounded FIFO queue, service times, utilization.
+"""A server: workers, a bounded FIFO queue, service times, and calls downstream while holding a worker.
 
 Workers are bookkept by *when they become free* (a heap of times), not by events: a request that
 finds a worker free learns at once when its service ends, so a server visit costs one event (the
-arrival). A web server's worker waiting on the database is `held` until the database answers and
-its free time becomes known. Events are needed only when requests queue (see model._release).
+arrival). A worker waiting on a call downstream is `held` until the answer's arrival time is known.
+Events are needed only when requests queue (`_release`). Every change to this state is made by
+the server itself: _begin (start or hold a worker), release, answer_early, crash.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from heapq import heappush
-from typing import Any
+from heapq import heapify, heappop, heappush, heapreplace
+from typing import TYPE_CHECKING, Any
 
 from visualizer.sim.draws import Draws
-from visualizer.sim.nodes import DOWN, BOOTING, REMOVED, Node
+from visualizer.sim.nodes import BOOTING, DOWN, REMOVED, Node
+from visualizer.sim.requests import Visit
+from visualizer.sim.snapshot import IN_SERVICE, ON_LINK, QUEUED
 from visualizer.sim.tiers import BY_NAME, workers_at
 
+if TYPE_CHECKING:
+    from visualizer.sim.requests import Request
+
 LOGNORMAL_SIGMA = 0.5
+INF = math.inf
 
 
 class Server(Node):
-    """web_server, db_primary or db_replica: the part that does work and can be overloaded."""
+    """A node that does work and can be overloaded; subclasses decide whom it calls (`callee`)."""
 
     def __init__(self, node_id: str, kind: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, kind, idx)
@@ -36,31 +43,198 @@ class Server(Node):
         self.queue_limit: int = cfg.queue_limit
         self.boot_s: float = cfg.boot_s
         self.weight = getattr(cfg, "weight", 1)
-        self.queue: deque[Any] = deque()  # requests waiting for a worker, in arrival order
+        self.queue: deque[Request] = deque()  # requests waiting for a worker, in arrival order
         self.free: list[float] = [0.0] * self.workers   # heap: when each unheld worker is free
-        self.held = 0                     # workers waiting on a database answer (free time unknown)
-        # request -> [arrived, started, leaves (None while held), web it answers to, when it gets
-        # there, counted in completed/sojourn]
-        self.active: dict[Any, list[Any]] = {}
-        self.release_at = math.inf        # time of the pending queue-release event
+        self.held = 0                     # workers waiting on a call downstream (free time unknown)
+        self.visits: dict[Request, Visit] = {}
+        self.release_at = INF             # time of the pending queue-release event
         self.release_token = 0
-        self.epoch = 0                    # bumped when the node fails: its held workers are gone
-        self.uses_db = False              # a web server that links to a database
-        self.db_lat = 0.0                 # latency to a database it has no direct link to
+        self.calls_out = False            # calls a node downstream before answering (see callee)
+        self.call_lat = 0.0               # latency to a callee it has no direct link to
         self.busy_area = 0.0              # worker-seconds of service whose end is known
         self.cap_area = 0.0               # integral of workers over time while running
         self.t_last = 0.0
-        # replication (databases only)
-        self.promoted = False
-        self.lag_s: float = getattr(cfg, "lag_ms", 0.0) / 1000.0
-        self.replace_s: float | None = getattr(cfg, "replace_s", None)
-        self.failover_s: float | None = None
-        if getattr(cfg, "failover_ms", None) is not None:
-            self.failover_s = cfg.failover_ms / 1000.0
-        self.mode = ""                    # replica: stream | frozen | catchup
-        self.base_lsn = 0                 # replica: writes it has applied for sure
-        self.catch_t0 = self.catch_t1 = 0.0
-        self.catch_from = self.catch_to = 0
+
+    # ---- what subclasses decide ------------------------------------------------------------------
+
+    def callee(self, req: "Request") -> tuple["Node | None", str]:
+        """Whom to call for `req` while holding a worker: (node, '') or (None, why it cannot)."""
+        return None, ""
+
+    serves_data = False       # True: `serve` is called as each service begins
+
+    def serve(self, req: "Request", now: float) -> None:
+        """Service of `req` begins (a database commits a write or reads its copy here)."""
+
+    # ---- the request's visit -------------------------------------------------------------------
+
+    def receive(self, req: "Request") -> None:
+        """A request (or a call) reaches the server: a free worker takes it, or it queues."""
+        if req.dead:
+            return
+        model, now = self.model, self.model.time
+        if not self.accepting:
+            model.refuse(req, self, "node_down")
+            return
+        self.arrivals += 1
+        free = self.free
+        if self.queue or not free or free[0] > now:
+            if len(self.queue) < self.queue_limit:
+                self.queue.append(req)
+                req.t_arr = now
+                req.plan.append((now, INF, self.idx, self.idx, QUEUED, True))
+                if free and free[0] < self.release_at:
+                    self._ensure_release()
+            else:
+                self.dropped += 1
+                model.refuse(req, self, "queue_full")
+            return
+        self._begin(req, now, now)
+
+    def _begin(self, req: "Request", arrived: float, now: float) -> None:
+        """A free worker (free[0] <= now) takes the request; plan its service and what follows."""
+        model = self.model
+        if self.dist == "exp":
+            e = now + model.draws.exponential() * self.service_s / self.speed
+        else:
+            e = now + self.service_time(model.draws)
+        i = self.idx
+        plan = req.plan
+        if len(self.visits) > 4 * self.workers + 64:
+            self.purge(now)
+        if self.calls_out:
+            callee, reason = self.callee(req)
+            plan.append((now, e, i, i, IN_SERVICE, True))
+            if callee is None:          # it finds out when its code gets to the call
+                heapreplace(self.free, e)
+                self.busy_area += e - now
+                self.visits[req] = Visit(arrived, now, e, None, 0.0, False)
+                model.push(e, model.fail_event, (req, reason, self))
+                return
+            heappop(self.free)          # the worker waits for the answer
+            self.held += 1
+            self.visits[req] = Visit(arrived, now, None)
+            req.calls.append(self)
+            t = e + self.lat.get(callee.id, self.call_lat)
+            plan.append((e, t, i, callee.idx, ON_LINK, True))
+            req.dest = callee
+            model.push(t, callee.receive, req)
+            return
+        heapreplace(self.free, e)
+        self.busy_area += e - now
+        self.completed += 1
+        self.sojourn += e - arrived
+        calls = req.calls
+        if calls:
+            caller = calls[-1]
+            self.visits[req] = Visit(arrived, now, e, caller, e + caller.lat.get(self.id, caller.call_lat), True)
+        else:
+            self.visits[req] = Visit(arrived, now, e, None, 0.0, True)
+        if self.serves_data:
+            self.serve(req, now)
+        plan.append((now, e, i, i, IN_SERVICE, True))
+        model.answer(req, self, e)
+
+    def on_answer(self, req: "Request", t: float) -> bool:
+        """The node this server called answers `req`, reaching it at `t`: the held worker is free
+        then. True: answer upward at `t` (a kind with more to do returns False and goes on)."""
+        self.release(req, t)
+        return True
+
+    # ---- owner methods: every change to workers, queue and visits --------------------------------
+
+    def release(self, req: "Request", t: float) -> None:
+        """The worker held for `req` is free at `t` (its call was answered or abandoned)."""
+        v = self.visits.get(req)
+        if v is None or v.leaves is not None:
+            return                  # gone with a crash, or already released
+        v.leaves = t
+        v.counted = True
+        self.held -= 1
+        heappush(self.free, t)
+        self.busy_area += t - v.started
+        self.completed += 1
+        self.sojourn += t - v.arrived
+        if self.queue and self.free[0] < self.release_at:
+            self._ensure_release()
+
+    def answer_early(self, req: "Request", t_back: float, now: float) -> None:
+        """The node this server called died under the call: the worker is free now, not at t_back."""
+        v = self.visits.get(req)
+        if v is None or v.leaves != t_back or t_back not in self.free:
+            return
+        self.free.remove(t_back)
+        heapify(self.free)
+        heappush(self.free, now)
+        self.busy_area -= t_back - now
+        self.sojourn -= t_back - now
+        v.leaves = now
+        if self.queue:
+            self.fill()
+
+    def crash(self, now: float) -> list["Request"]:
+        """Down now: forget every worker and queue; returns the requests inside, to be failed."""
+        inside = [(r, v) for r, v in self.visits.items() if v.leaves is None or v.leaves > now]
+        queued = list(self.queue)
+        self.visits.clear()
+        self.queue.clear()
+        self.free = []
+        self.held = 0
+        self.release_token += 1
+        self.release_at = INF
+        for r, v in inside:
+            if v.leaves is None:
+                self.busy_area += now - v.started
+            else:
+                self.busy_area -= v.leaves - now
+            if v.counted:
+                self.completed -= 1
+                self.sojourn -= v.leaves - v.arrived
+            if v.caller is not None:
+                v.caller.answer_early(r, v.t_back, now)
+        return [r for r, _ in inside] + queued
+
+    def reset_workers(self, now: float) -> None:
+        """Every worker idle from `now` (the node came back up)."""
+        self.free = [now] * self.workers
+        self.held = 0
+
+    def purge(self, now: float) -> None:
+        """Forget visits that have ended (kept only to find who is inside when the node fails)."""
+        self.visits = {r: v for r, v in self.visits.items() if v.leaves is None or v.leaves > now}
+
+    # ---- the queue -------------------------------------------------------------------------------
+
+    def fill(self) -> None:
+        """Hand newly free workers (after an upgrade, say) to queued requests."""
+        if self.queue:
+            self._ensure_release()
+
+    def _ensure_release(self) -> None:
+        """Make sure an event hands the next free worker to the head of the queue."""
+        if not self.free:
+            return
+        f = max(self.free[0], self.model.time)
+        if f < self.release_at:
+            self.release_at = f
+            self.release_token += 1
+            self.model.push(f, self._release, self.release_token)
+
+    def _release(self, token: int) -> None:
+        if token != self.release_token:
+            return
+        self.release_at = INF
+        now = self.model.time
+        q, free = self.queue, self.free
+        while q and free and free[0] <= now:
+            req = q.popleft()
+            if req.dead:            # its caller died while it waited here: nobody wants the answer
+                continue
+            self._begin(req, req.t_arr, now)
+        if q:
+            self._ensure_release()
+
+    # ---- size and accounting ---------------------------------------------------------------------
 
     @property
     def running(self) -> bool:
@@ -79,17 +253,8 @@ class Server(Node):
         super().set_status(status, now)
 
     def busy_at(self, now: float) -> int:
-        """Workers busy at `now` (in service, or waiting on the database)."""
+        """Workers busy at `now` (in service, or waiting on a call)."""
         return self.held + sum(1 for f in self.free if f > now)
-
-    def reset_workers(self, now: float) -> None:
-        """Every worker idle from `now` (the node came back up)."""
-        self.free = [now] * self.workers
-        self.held = 0
-
-    def purge(self, now: float) -> None:
-        """Forget requests that have left (kept only to find who is inside when the node fails)."""
-        self.active = {r: a for r, a in self.active.items() if a[2] is None or a[2] > now}
 
     def service_time(self, draws: Draws) -> float:
         """One service time in seconds: mean service_ms / tier speed, shaped by service_dist."""
@@ -111,13 +276,22 @@ class Server(Node):
         if self.status != DOWN and self.status != BOOTING:
             for _ in range(self.workers - before):
                 heappush(self.free, now)
+        self.fill()
 
     def utilization(self, now: float) -> float:
         """Busy worker-time over available worker-time up to `now`, 0..1 (changes nothing)."""
         dt = max(0.0, now - self.t_last)
         busy = self.busy_area - sum(f - now for f in self.free if f > now)
-        busy += sum(now - a[1] for a in self.active.values() if a[2] is None)
+        busy += sum(now - v.started for v in self.visits.values() if v.leaves is None)
         cap = self.cap_area
         if self.running:
             cap += self.workers * dt
         return min(1.0, busy / cap) if cap > 0 else 0.0
+
+    def copy_size_from(self, tpl: "Server", now: float) -> None:
+        """Configure like `tpl` (a clone made by add_server or a replacement replica)."""
+        self.base_workers, self.base_tier = tpl.base_workers, tpl.base_tier
+        self.set_tier(tpl.tier, now)
+        self.weight = tpl.weight
+        self.mtbf_s, self.mttr_s = tpl.mtbf_s, tpl.mttr_s
+        self.t_last = now

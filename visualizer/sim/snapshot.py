@@ -19,7 +19,8 @@ class NodeView:
     """One node as the audience should see it."""
 
     id: str
-    kind: str                 # client | dns | load_balancer | web_server | db_primary | db_replica
+    kind: str                 # as the scenario says: client | dns | load_balancer | web_server | ...
+    role: str                 # what it does now where that can change: primary | replica | former_primary
     ip: str                   # public address for the entry point, 10.0.0.x behind it
     public: bool
     status: str               # up | down | booting | catching_up | removed

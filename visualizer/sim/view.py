@@ -5,54 +5,48 @@ from __future__ import annotations
 import math
 from collections import deque
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from visualizer.sim.balancer import Balancer
-from visualizer.sim.nodes import Dns
+from visualizer.sim import registry
+from visualizer.sim.kinds.balancer import Backend
+from visualizer.sim.kinds.database import Database
+from visualizer.sim.nodes import Node
 from visualizer.sim.report import WINDOW_S, percentiles
 from visualizer.sim.requests import KIND_NAMES, user_ip
 from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import (ON_LINK, LinkView, Metrics, NodeView, Outcome, RequestDots,
                                      Snapshot)
 
+if TYPE_CHECKING:
+    from visualizer.sim.model import Simulation
+
 RECENT_S = 1.0
 
 
-def node_view(sim: Any, n: Any, now: float) -> NodeView:
-    extra: dict[str, str] = {}
+def node_view(sim: "Simulation", n: Node, now: float, fronts: dict[str, Backend]) -> NodeView:
+    """One node as the audience should see it; the kind's spec adds its own facts."""
     srv = n if isinstance(n, Server) else None
     lag = pending = None
-    if srv is not None and srv.kind == "db_replica":
-        lag = srv.lag_s * 1000.0
-        pending = sim.repl.pending(srv, now)
-        extra["applied"] = str(sim.repl.applied(srv, now))
-    if srv is not None and srv is sim.repl.primary:
-        extra["lost_writes"] = str(len(sim.repl.lost))
-        extra["role"] = "primary"
-    elif srv is not None and srv.kind == "db_primary":
-        extra["role"] = "former_primary"    # down while a replica was promoted in its place
-    elif srv is not None and srv.kind == "db_replica":
-        extra["role"] = "replica"
-    if isinstance(n, Balancer):
-        extra["algorithm"] = n.algorithm
-        extra["backends"] = ",".join(b.id for b in n.backends)
-        extra["in_rotation"] = ",".join(b.id for b in n.pool)
-    if isinstance(n, Dns):
-        extra["ttl_s"] = f"{n.ttl_s:g}"
-        entries = sorted({c.entry.id for c in sim.clients if c.dns is n})
-        extra["points_to"] = ",".join(entries)
-    if n.kind == "client":
-        extra["rate"] = f"{sim.rate:g}"
+    if isinstance(n, Database) and n.role == "replica":
+        lag = n.lag_s * 1000.0
+        pending = n.pending(now)
+    front = fronts.get(n.id)
+    extra = registry.spec(n.kind).facts(sim, n, now)
     return NodeView(
-        id=n.id, kind=n.kind, ip=n.ip, public=n.public, status=n.status,
-        detected_up=n.detected_up if n.lb is not None else None,
-        promoted=bool(srv is not None and srv.promoted),
+        id=n.id, kind=n.kind, role=n.role, ip=n.ip, public=n.public, status=n.status,
+        detected_up=front.detected_up if front is not None else None,
+        promoted=bool(getattr(n, "promoted", False)),
         busy=srv.busy_at(now) if srv else 0, workers=srv.workers if srv else 0,
         queue=len(srv.queue) if srv else 0, queue_limit=srv.queue_limit if srv else 0,
         tier=srv.tier if srv else None, lag_ms=lag, pending_writes=pending or 0,
         arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra)
+
+
+def _fronts(sim: "Simulation") -> dict[str, Backend]:
+    """Each backend's record at the balancer in front of it (what that balancer believes)."""
+    return {b.node.id: b for lb in sim.balancers for b in lb.backends}
 
 
 def _links(sim: Any) -> tuple[LinkView, ...]:
@@ -107,7 +101,7 @@ def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     m = Metrics(window_s=WINDOW_S, throughput=len(lats) / span,
                 error_rate=n_fail / len(win) if win else 0.0, p50_ms=p50, p95_ms=p95, p99_ms=p99,
                 availability=st.completed / finished if finished else 1.0,
-                stale_reads=st.stale_reads, lost_writes=len(sim.repl.lost),
+                stale_reads=st.stale_reads, lost_writes=sim.lost_writes(),
                 cost_per_hour=sim.cost_per_hour(), generated=st.generated,
                 completed=st.completed, failed=dict(sorted(st.failed.items())),
                 in_flight=len(sim.live), rate=sim.rate)
@@ -135,7 +129,8 @@ def snapshot(sim: Any) -> Snapshot:
         cache["events"] = tuple(sim.events)
         cache["events_len"] = len(sim.events)
     m, recent = metrics(sim, now)
-    return Snapshot(time=now, nodes=tuple(node_view(sim, n, now) for n in sim.nodes),
+    fronts = _fronts(sim)
+    return Snapshot(time=now, nodes=tuple(node_view(sim, n, now, fronts) for n in sim.nodes),
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
                     events=cache["events"], series=_series(sim, now))
 

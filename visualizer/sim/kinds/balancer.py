@@ -1,0 +1,244 @@
+"""The load balancer: six ways to pick a backend, and health checks that notice failures late."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from visualizer.sim import registry
+from visualizer.sim.draws import Draws
+from visualizer.sim.nodes import UP, Node
+from visualizer.sim.requests import ip_hash
+from visualizer.sim.snapshot import ON_LINK
+
+if TYPE_CHECKING:
+    from visualizer.sim.requests import Request
+
+ALGORITHMS = ("round_robin", "weighted_round_robin", "least_connections", "random",
+              "power_of_two", "ip_hash")
+
+
+class Backend:
+    """What a balancer knows of one backend: its health as probed, and its open connections."""
+
+    __slots__ = ("node", "lb", "detected_up", "hc_ok", "hc_fail", "active", "wrr_current", "weight")
+
+    def __init__(self, node: Node, lb: "Balancer", detected_up: bool) -> None:
+        self.node = node
+        self.lb = lb
+        self.detected_up = detected_up
+        self.hc_ok = 0
+        self.hc_fail = 0
+        self.active = 0                   # requests open on it until their answer reaches the client
+        self.wrr_current = 0              # smooth weighted round robin state
+        self.weight = node.weight
+
+
+class Balancer(Node):
+    """A load balancer and its backends (the nodes it links to), in link order."""
+
+    passes_through = True
+
+    def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
+        super().__init__(node_id, "load_balancer", idx)
+        self.algorithm: str = cfg.algorithm
+        self.hc_s: float = cfg.health_check_ms / 1000.0
+        self.unhealthy_after: int = cfg.unhealthy_after
+        self.healthy_after: int = cfg.healthy_after
+        self.retries: int = cfg.retries
+        self.backends: list[Backend] = []
+        self.template: Node | None = None   # what add_server copies
+        self.pool: list[Backend] = []       # backends in rotation (detected up)
+        self.rr = 0
+
+    # ---- wiring ----------------------------------------------------------------------------------
+
+    def wire(self) -> None:
+        for node in self.successors():
+            if not registry.has_role(node.kind, registry.USERS) and \
+                    not registry.has_role(node.kind, registry.NAMESERVER):
+                self.backends.append(Backend(node, self, True))
+        servers = [b.node for b in self.backends if registry.has_role(b.node.kind, registry.SERVER)
+                   and not registry.has_role(b.node.kind, registry.DATABASE)]
+        self.template = servers[0] if servers else (self.backends[0].node if self.backends else None)
+        self.rebuild_pool()
+
+    def start(self) -> None:
+        self.model.push(self.hc_s, self.health_tick, None)
+
+    def add_backend(self, node: Node) -> None:
+        """A new server behind this balancer: probed before it gets traffic."""
+        self.backends.append(Backend(node, self, False))
+        self.rebuild_pool()
+
+    def remove_backend(self, node: Node) -> None:
+        self.backends = [b for b in self.backends if b.node is not node]
+        self.rebuild_pool()
+
+    def backend(self, node: Node) -> Backend | None:
+        """This balancer's record of `node`, or None if it is not one of its backends."""
+        for b in self.backends:
+            if b.node is node:
+                return b
+        return None
+
+    def rebuild_pool(self) -> None:
+        """Recompute the rotation after a detection, an add or a remove."""
+        self.pool = [b for b in self.backends if b.detected_up]
+
+    # ---- forwarding ------------------------------------------------------------------------------
+
+    def pass_through(self, req: "Request", frm: Node, t_from: float, t_lb: float) -> None:
+        """Forward without an event of its own: the backend is picked as the request sets off
+        towards the balancer (a request whose balancer fails before it gets there fails then)."""
+        b = self.choose(req.user, None, self.model.draws)
+        self.arrivals += 1
+        self.completed += 1
+        b.active += 1
+        req.backend = b
+        req.route.append(self)
+        req.via = self
+        req.t_via = t_lb
+        node = b.node
+        t = t_lb + self.lat[node.id]
+        plan = req.plan
+        plan.append((t_from, t_lb, frm.idx, self.idx, ON_LINK, True))
+        plan.append((t_lb, t, self.idx, node.idx, ON_LINK, True))
+        req.dest = node
+        self.model.push(t, node.receive, req)
+
+    def receive(self, req: "Request") -> None:
+        if req.done:
+            return
+        model = self.model
+        if self.status != UP:
+            model.fail(req, "node_down", self)
+            return
+        self.arrivals += 1
+        b = self.choose(req.user, req.tried, model.draws)
+        if b is None:
+            self.dropped += 1
+            model.fail(req, "no_backend", self)
+            return
+        self.completed += 1
+        b.active += 1
+        req.backend = b
+        if req.route[-1] is not self:
+            req.route.append(self)
+        model.travel(req, self, b.node, self.lat[b.node.id])
+
+    def retry(self, req: "Request", node: Node) -> bool:
+        """`node` refused `req`: send it back here to try another backend, if retries allow."""
+        b = req.backend
+        if self.retries <= 0 or self.status != UP or req.done or b is None or b.node is not node:
+            return False
+        tried = req.tried or []
+        if len(tried) >= self.retries:
+            return False
+        tried.append(node)
+        req.tried = tried
+        b.active -= 1
+        req.backend = None
+        self.model.travel(req, node, self, self.lat.get(node.id, 0.0), forward=False)
+        return True
+
+    def choose(self, user: int, tried: list[Node] | None, draws: Draws) -> Backend | None:
+        """The backend for one request, or None when no healthy backend is left to try."""
+        pool = self.pool if not tried else [b for b in self.pool if b.node not in tried]
+        n = len(pool)
+        if n == 0:
+            return None
+        alg = self.algorithm
+        if alg == "round_robin":
+            self.rr += 1
+            return pool[(self.rr - 1) % n]
+        if alg == "weighted_round_robin":
+            return _smooth_weighted(pool)
+        if alg == "least_connections":
+            start = self.rr % n
+            self.rr += 1
+            best = pool[start]
+            for i in range(1, n):
+                b = pool[(start + i) % n]
+                if b.active < best.active:
+                    best = b
+            return best
+        if alg == "random":
+            return pool[draws.index(n)]
+        if alg == "power_of_two":
+            if n == 1:
+                return pool[0]
+            i = draws.index(n)
+            j = draws.index(n - 1)
+            j += j >= i
+            a, b = pool[i], pool[j]
+            return b if b.active < a.active else a
+        return pool[ip_hash(user) % n]  # ip_hash
+
+    # ---- health checks ---------------------------------------------------------------------------
+
+    def health_tick(self, _: Any) -> None:
+        """Every health_check_ms: probe the backends (while this balancer is up)."""
+        model = self.model
+        if self.status == UP:
+            for event, node in self.health_check():
+                model.log(event, node.id)
+        model.push(model.time + self.hc_s, self.health_tick, None)
+
+    def health_check(self) -> list[tuple[str, Node]]:
+        """Probe every backend once; returns the (detected_down | detected_up, node) transitions."""
+        changes: list[tuple[str, Node]] = []
+        for b in self.backends:
+            if b.node.status == UP:
+                b.hc_ok += 1
+                b.hc_fail = 0
+                if not b.detected_up and b.hc_ok >= self.healthy_after:
+                    b.detected_up = True
+                    changes.append(("detected_up", b.node))
+            else:
+                b.hc_fail += 1
+                b.hc_ok = 0
+                if b.detected_up and b.hc_fail >= self.unhealthy_after:
+                    b.detected_up = False
+                    changes.append(("detected_down", b.node))
+        if changes:
+            self.rebuild_pool()
+        return changes
+
+    def crash(self, now: float) -> list["Request"]:
+        """Requests on their way to this balancer (picked at departure) fail with it."""
+        return [r for r in self.model.live.values() if r.via is self and r.t_via > now]
+
+
+def _smooth_weighted(pool: list[Backend]) -> Backend:
+    """nginx's smooth weighted round robin: weights 5,1,1 give a a b a c a a, not a a a a a b c."""
+    total = 0
+    best = pool[0]
+    for b in pool:
+        b.wrr_current += b.weight
+        total += b.weight
+        if b.wrr_current > best.wrr_current:
+            best = b
+    best.wrr_current -= total
+    return best
+
+
+def _line(view: Any, lang: str) -> str:
+    from visualizer.i18n import fact
+    return fact("algorithm", view.extra.get("algorithm", ""), lang)[1]
+
+
+def _facts(model: Any, node: Balancer, now: float) -> dict[str, str]:
+    return {"algorithm": node.algorithm,
+            "backends": ",".join(b.node.id for b in node.backends),
+            "in_rotation": ",".join(b.node.id for b in node.pool)}
+
+
+SPEC = registry.register(registry.KindSpec(
+    kind="load_balancer", model=None, build=lambda cfg, idx: Balancer(cfg.id, idx, cfg),  # type: ignore[arg-type]
+    roles=frozenset({registry.BALANCER, registry.ENTRY}),
+    actions=("fail", "recover", "add_server", "set_algorithm"), column=2, icon="load_balancer",
+    card=_line, facts=_facts,
+    strings={"kind.load_balancer": {"en": "Load balancer", "ko": "로드밸런서"},
+             "about.load_balancer": {
+                 "en": "Spreads requests over the web servers behind it; only it has a public IP.",
+                 "ko": "뒤에 있는 웹 서버들에 요청을 고르게 나눕니다. 공개 IP는 이것만 가집니다."}}))

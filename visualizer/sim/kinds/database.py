@@ -1,0 +1,271 @@
+"""Databases: a primary takes the writes, replicas copy its log with a lag and serve reads.
+
+Each database belongs to a Cluster (cluster.py). A replica's place in the log is its own state:
+streaming (it has applied every write at least lag_s old), frozen (it or its primary is down) or
+catching up (replaying a backlog, serving nothing until done). Promotion, replacement and the
+former primary's return as a replica happen here, through the cluster.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import TYPE_CHECKING, Any
+
+from visualizer.sim import registry
+from visualizer.sim.nodes import CATCHING_UP, DOWN, REMOVED, UP
+from visualizer.sim.requests import WRITE
+from visualizer.sim.servers import Server
+
+if TYPE_CHECKING:
+    from visualizer.sim.cluster import Cluster
+    from visualizer.sim.requests import Request
+    from visualizer.sim.snapshot import NodeView
+
+STREAM, FROZEN, CATCHUP = "stream", "frozen", "catchup"
+PRIMARY, REPLICA, FORMER_PRIMARY = "primary", "replica", "former_primary"
+CATCHUP_BASE_S = 1.0      # a replica needs at least this long to (re)attach before serving
+CATCHUP_RATE = 2_000.0    # writes per second a catching-up replica replays
+
+
+class Database(Server):
+    """A database server: primary or replica of its cluster (its `role`, which promotion changes)."""
+
+    serves_data = True
+
+    def __init__(self, node_id: str, kind: str, idx: int, cfg: Any) -> None:
+        super().__init__(node_id, kind, idx, cfg)
+        self.role = PRIMARY if kind == "db_primary" else REPLICA
+        self.cluster: Cluster = None  # type: ignore[assignment]   # set by topology
+        self.promoted = False
+        self.lag_s: float = getattr(cfg, "lag_ms", 0.0) / 1000.0
+        self.replace_s: float | None = getattr(cfg, "replace_s", None)
+        self.failover_s: float | None = None
+        if getattr(cfg, "failover_ms", None) is not None:
+            self.failover_s = cfg.failover_ms / 1000.0
+        self.mode = STREAM if self.role == REPLICA else ""
+        self.base_lsn = 0                 # writes it has applied for sure
+        self.catch_t0 = self.catch_t1 = 0.0
+        self.catch_from = self.catch_to = 0
+
+    # ---- reads and writes ----------------------------------------------------------------------
+
+    def serve(self, req: "Request", now: float) -> None:
+        """A write commits on the primary; a read on a replica may find an old copy (stale)."""
+        c = self.cluster
+        if req.kind == WRITE:
+            if self is c.primary:
+                c.commit(req.key, now)
+        elif self.mode and self is not c.primary:
+            if self.mode == STREAM:
+                applied = bisect_right(c.times, now - self.lag_s)
+                if applied < self.base_lsn:
+                    applied = self.base_lsn
+            else:
+                applied = self.applied(now)
+            if c.key_last.get(req.key, 0) > applied:
+                req.stale = True
+                self.model.stats.stale_read(now)
+
+    # ---- its place in the log ------------------------------------------------------------------
+
+    def applied(self, now: float) -> int:
+        """How many writes of the cluster's log this copy has applied at `now`."""
+        if self.mode == STREAM:
+            return max(self.base_lsn, bisect_right(self.cluster.times, now - self.lag_s))
+        if self.mode == CATCHUP:
+            span = self.catch_t1 - self.catch_t0
+            f = 1.0 if span <= 0 else min(1.0, max(0.0, (now - self.catch_t0) / span))
+            return self.catch_from + int(f * (self.catch_to - self.catch_from))
+        return self.base_lsn
+
+    def pending(self, now: float) -> int:
+        """Writes the primary acknowledged that this replica has not applied yet."""
+        return max(0, self.cluster.committed - self.applied(now))
+
+    def freeze(self, now: float) -> None:
+        """Stop applying (it or its primary went down); keep what it has."""
+        self.base_lsn = self.applied(now)
+        self.mode = FROZEN
+
+    def resume(self, now: float) -> None:
+        """Stream from the primary again (or stay frozen while no primary is up)."""
+        self.base_lsn = self.applied(now)
+        self.mode = STREAM if self.cluster.primary_up() else FROZEN
+
+    def _start_catchup(self) -> None:
+        """Replay the backlog, then serve (CATCHING_UP until then)."""
+        now = self.model.time
+        self.set_status(CATCHING_UP, now)
+        start = self.applied(now) if self.mode else 0
+        c = self.cluster
+        backlog = max(0, c.committed - start)
+        self.mode = CATCHUP
+        self.catch_from, self.catch_to = start, c.committed
+        self.catch_t0 = now
+        self.catch_t1 = now + CATCHUP_BASE_S + self.lag_s + backlog / CATCHUP_RATE
+        self.model.push(self.catch_t1, self._caught_up, self.token)
+
+    def _caught_up(self, token: int) -> None:
+        if self.token != token or self.status != CATCHING_UP:
+            return
+        now = self.model.time
+        self.resume(now)
+        self.set_status(UP, now)
+        self.model.log("caught_up", self.id)
+
+    # ---- failure and return ----------------------------------------------------------------------
+
+    def crashed(self, now: float) -> None:
+        """Its work is gone: a primary's replicas freeze and failover is timed; a replica freezes
+        and its replacement is timed."""
+        c = self.cluster
+        if self is c.primary:
+            for rep in c.replicas:
+                if rep.mode == STREAM:
+                    rep.freeze(now)
+            if self.failover_s is not None:
+                self.model.push(now + self.failover_s, self._auto_promote, self.token)
+        elif self.mode:
+            self.freeze(now)
+            if self.replace_s is not None:
+                self.model.push(now + self.replace_s, self._replace, self.token)
+
+    def restart(self, now: float) -> None:
+        """Back up: the primary resumes its replicas; a replica (or a former primary, now one)
+        catches up before it serves."""
+        c = self.cluster
+        if self is c.primary:
+            self.set_status(UP, now)
+            for rep in c.replicas:
+                if rep.mode == FROZEN and rep.status == UP:
+                    rep.resume(now)
+        elif self.role == FORMER_PRIMARY:
+            self.role = REPLICA
+            prim = c.primary
+            self.lag_s = prim.lag_s if prim is not None else 0.1
+            self.mode, self.base_lsn = FROZEN, c.promote_have
+            c.replicas.append(self)
+            if prim is not None and not self.model.graph.has_edge(prim.id, self.id):
+                self.model.add_link(prim, self, self.lat.get(prim.id, 0.001))
+            self._start_catchup()
+        elif self.mode:
+            self._start_catchup()
+        else:
+            self.set_status(UP, now)
+
+    def _auto_promote(self, token: int) -> None:
+        c = self.cluster
+        if self.token != token or self.status != DOWN or c.primary is not self:
+            return
+        now = self.model.time
+        cands = [r for r in c.replicas if r.status == UP]
+        if not cands:
+            self.model.log("no_failover_candidate", self.id)
+            return
+        best = cands[0]
+        for r in cands[1:]:
+            if r.applied(now) > best.applied(now):
+                best = r
+        promote(best)
+
+    def _replace(self, token: int) -> None:
+        if self.token != token or self.status != DOWN:
+            return
+        self.set_status(REMOVED, self.model.time)
+        self.token += 1
+        self.model.log("replaced", self.id)
+        add_replica(self)
+
+    def copy_size_from(self, tpl: "Server", now: float) -> None:
+        super().copy_size_from(tpl, now)
+        self.lag_s = getattr(tpl, "lag_s", self.lag_s)
+        self.replace_s = getattr(tpl, "replace_s", self.replace_s)
+
+
+def promote(rep: Database) -> None:
+    """Make a replica its cluster's primary; what it had not applied is lost until recover_data."""
+    model = rep.model
+    now = model.time
+    c = rep.cluster
+    old = c.primary
+    c.promote(rep, now)
+    rep.role, rep.mode, rep.base_lsn, rep.promoted = PRIMARY, "", c.committed, True
+    if old is not None:
+        rep.failover_s = old.failover_s
+        old.role = FORMER_PRIMARY
+        old.cancel_timers()     # its pending automatic failover among them
+    for r in c.replicas:
+        if r.status == UP and r.mode == FROZEN:
+            r.resume(now)
+        if not model.graph.has_edge(rep.id, r.id):
+            model.add_link(rep, r, old.lat.get(r.id, 0.001) if old is not None else 0.001)
+    for n in model.nodes:
+        if c in getattr(n, "clusters", ()) and rep.id not in n.lat:
+            model.add_link(n, rep, n.call_lat)
+    model.log("promote", rep.id)
+    if rep.replace_s is not None:
+        model.push(now + rep.replace_s, _add_replica_event, rep)
+
+
+def _add_replica_event(tpl: Database) -> None:
+    add_replica(tpl)
+
+
+def add_replica(tpl: Database) -> Database:
+    """Provision a new replica like `tpl`: linked from the primary and its callers; catches up."""
+    from visualizer.sim.failures import clone
+
+    model = tpl.model
+    c = tpl.cluster
+    new = clone(model, tpl, "db_replica")
+    new.cluster = c
+    if not new.lag_s and c.replicas:
+        new.lag_s = c.replicas[0].lag_s
+    prim = c.primary
+    if prim is not None:
+        model.add_link(prim, new, prim.lat.get(tpl.id, 0.001))
+    for n in list(model.nodes):
+        if c in getattr(n, "clusters", ()):
+            model.add_link(n, new, n.lat.get(tpl.id, n.call_lat))
+    new.mode, new.base_lsn = FROZEN, c.committed   # starts from a fresh copy of the data
+    c.replicas.append(new)
+    model.log("add_server", new.id)
+    new._start_catchup()
+    return new
+
+
+def _tier_line(view: "NodeView", lang: str) -> str:
+    from visualizer.i18n import t
+    if view.role == REPLICA and view.lag_ms is not None:
+        line = t("lag", lang, ms=f"{view.lag_ms:.0f}")
+        return line + (f" · {t('pending.short', lang, n=view.pending_writes)}" if view.pending_writes else "")
+    return t("tier", lang, tier=view.tier) if view.tier else ""
+
+
+def _facts(model: Any, db: Database, now: float) -> dict[str, str]:
+    out = {"role": db.role}
+    if db.role == REPLICA:
+        out["applied"] = str(db.applied(now))
+    if db is db.cluster.primary:
+        out["lost_writes"] = str(len(db.cluster.lost))
+    return out
+
+
+def _db_spec(kind: str, en: str, ko: str, about_en: str, about_ko: str, order: int,
+             actions: tuple[str, ...]) -> registry.KindSpec:
+    return registry.register(registry.KindSpec(
+        kind=kind, model=None, build=lambda cfg, idx: Database(cfg.id, kind, idx, cfg),  # type: ignore[arg-type]
+        roles=frozenset({registry.SERVER, registry.DATABASE}), actions=actions, column=4, order=order,
+        role_order={PRIMARY: 0, FORMER_PRIMARY: 0, REPLICA: 1},
+        icon=kind, card=_tier_line, facts=_facts,
+        strings={f"kind.{kind}": {"en": en, "ko": ko}, f"about.{kind}": {"en": about_en, "ko": about_ko}}))
+
+
+PRIMARY_SPEC = _db_spec("db_primary", "Primary DB", "주 데이터베이스",
+                        "The master copy of the data: every write goes here.",
+                        "데이터의 원본입니다. 모든 쓰기 연산은 여기로 갑니다.", 0,
+                        ("fail", "recover", "upgrade", "recover_data"))
+REPLICA_SPEC = _db_spec("db_replica", "Replica DB", "부 데이터베이스",
+                        "A copy of the primary that serves reads; it may lag behind.",
+                        "주 DB의 사본으로 읽기를 처리합니다. 조금 늦게 따라갈 수 있습니다.", 1,
+                        ("fail", "recover", "upgrade", "promote", "recover_data"))

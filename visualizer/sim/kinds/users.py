@@ -1,0 +1,73 @@
+"""The users: where requests are born, which DNS they ask, and where answers return."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from visualizer.sim import registry
+from visualizer.sim.nodes import Node
+
+if TYPE_CHECKING:
+    from visualizer.sim.snapshot import NodeView
+
+
+class Client(Node):
+    """The users of one place. Each remembers the DNS answer it got until its TTL runs out."""
+
+    def __init__(self, node_id: str, idx: int) -> None:
+        super().__init__(node_id, "client", idx)
+        self.dns: Node | None = None      # the DNS it asks first, if it links to one
+        self.entry: Node | None = None    # the entry point its requests go to
+        self.dns_cache: dict[int, float] = {}   # user -> when the DNS answer it holds expires
+
+    def wire(self) -> None:
+        """Find the DNS and entry point, and the latency to reach each."""
+        by_id, g = self.model.by_id, self.model.graph
+        succ = self.successors()
+        dns = next((n for n in succ if registry.has_role(n.kind, registry.NAMESERVER)), None)
+        entry = None
+        target = getattr(dns, "points_to", None)
+        if target:
+            entry = by_id[target]
+        if entry is None:
+            entry = next((n for n in succ if n is not dns), None)
+        if entry is None and dns is not None:
+            entry = next((n for n in dns.successors() if n is not self
+                          and not registry.has_role(n.kind, registry.NAMESERVER)), None)
+        if entry is None:
+            raise ValueError(f"client {self.id} has no entry point to send requests to")
+        self.dns, self.entry = dns, entry
+        if entry.id not in self.lat:
+            try:
+                path_lat = nx.shortest_path_length(g, self.id, entry.id, weight="latency_s")
+            except nx.NetworkXNoPath:
+                path_lat = self.lat[dns.id] if dns is not None else 0.0
+            self.lat[entry.id] = float(path_lat)
+
+    def remember(self, user: int, until: float) -> None:
+        """A user got a DNS answer, good until `until`."""
+        self.dns_cache[user] = until
+
+    def knows_entry(self, user: int, now: float) -> bool:
+        """True when the user can skip DNS (no DNS, or an unexpired answer)."""
+        return self.dns is None or self.dns_cache.get(user, -1.0) > now
+
+
+def _rate_line(view: "NodeView", lang: str) -> str:
+    from visualizer.i18n import t
+    return f"{view.extra.get('rate', '')} {t('unit.rps', lang)}"
+
+
+def _facts(model: Any, node: Node, now: float) -> dict[str, str]:
+    return {"rate": f"{model.rate:g}"}
+
+
+SPEC = registry.register(registry.KindSpec(
+    kind="client", model=None, build=lambda cfg, idx: Client(cfg.id, idx),  # type: ignore[arg-type]
+    roles=frozenset({registry.USERS}), actions=("set_rate",), column=0, icon="client",
+    card=_rate_line, facts=_facts,
+    strings={"kind.client": {"en": "Users", "ko": "사용자"},
+             "about.client": {"en": "People using the site from browsers and phones.",
+                              "ko": "웹 브라우저나 앱으로 사이트를 쓰는 사람들입니다."}}))
