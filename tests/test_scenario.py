@@ -147,6 +147,19 @@ def test_broken_files(tmp_path: Path, content: bytes, problem: str) -> None:
     assert problem in str(err)
 
 
+@pytest.mark.parametrize("where, value", [("id", "us\ners"), ("points_to", "l\rb\x1b[2J")])
+def test_control_characters_echoed_from_the_file_stay_on_one_line(where: str, value: str) -> None:
+    data = tomllib.loads(BASE)
+    if where == "id":
+        data["nodes"][0]["id"] = value
+    else:
+        data["nodes"].append({"id": "dns", "kind": "dns", "points_to": value})
+    with pytest.raises(ScenarioError) as info:
+        validate(data, "x.toml")
+    assert "\n" not in str(info.value) and "\r" not in str(info.value) and "\x1b" not in str(info.value)
+    assert repr(value)[1:-1] in str(info.value)
+
+
 def test_missing_file_and_unknown_bundled_name(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="no such file"):
         load(tmp_path / "absent.toml")

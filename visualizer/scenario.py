@@ -22,9 +22,14 @@ class ScenarioError(Exception):
     """A bad scenario: `str(err)` is one line naming the file, the key and the problem."""
 
     def __init__(self, file: str | Path, key: str, problem: str) -> None:
-        self.file, self.key, self.problem = str(file), key, problem
-        where = f"{self.file}: {key}: " if key else f"{self.file}: "
-        super().__init__(where + problem)
+        self.file, self.key, self.problem = one_line(str(file)), one_line(key), one_line(problem)
+        where = f"{self.file}: {self.key}: " if key else f"{self.file}: "
+        super().__init__(where + self.problem)
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped, as in a Python string."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
