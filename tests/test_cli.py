@@ -104,6 +104,8 @@ def test_report_never_overwrites_something_that_is_not_a_report(tmp_path: Path) 
 
 
 LB_FILE = (ROOT / "scenarios" / "load-balancer.toml").read_text()
+LOOP = '\n[[nodes]]\nid = "lb2"\nkind = "load_balancer"\n\n[[links]]\nfrom = "lb"\nto = "lb2"\n' \
+       '\n[[links]]\nfrom = "lb2"\nto = "lb"\nlatency_ms = 0\n'
 
 
 @pytest.mark.parametrize("text, needle", [
@@ -113,6 +115,7 @@ LB_FILE = (ROOT / "scenarios" / "load-balancer.toml").read_text()
                  "traffic.timeout_ms: input should be a finite number", id="nan"),
     pytest.param(LB_FILE.replace("timeout_ms = 2000", "timeout_ms = inf"),
                  "traffic.timeout_ms: input should be a finite number", id="inf"),
+    pytest.param(LB_FILE + LOOP, "links[lb2 -> lb]: makes a loop lb -> lb2 -> lb", id="lb-loop"),
 ])
 def test_files_that_used_to_hang_or_crash_are_one_line_and_exit_2(tmp_path: Path, text: str, needle: str) -> None:
     bad = tmp_path / "bad.toml"

@@ -119,6 +119,32 @@ def test_client_linked_straight_to_a_private_server_is_refused(tmp_path: Path) -
     assert "private IP" in err.problem and "web1" in err.key
 
 
+LB2 = '\n[[nodes]]\nid = "lb2"\nkind = "load_balancer"\n'
+LB3 = '\n[[nodes]]\nid = "lb3"\nkind = "load_balancer"\n'
+
+
+def links(*pairs: str) -> str:
+    """[[links]] tables for 'a->b' pairs."""
+    return "".join(f'\n[[links]]\nfrom = "{p.split("->")[0]}"\nto = "{p.split("->")[1]}"\n' for p in pairs)
+
+
+@pytest.mark.parametrize("extra, key, loop", [
+    (LB2 + links("lb->lb2", "lb2->lb"), "links[lb2 -> lb]", "lb -> lb2 -> lb"),
+    (LB2 + LB3 + links("lb->lb2", "lb2->lb3", "lb3->lb"), "links[lb3 -> lb]", "lb -> lb2 -> lb3 -> lb"),
+    (LB2 + LB3 + links("lb2->lb3", "lb3->lb2", "lb->lb2"), "links[lb3 -> lb2]", "lb2 -> lb3 -> lb2"),
+])
+def test_load_balancers_forwarding_in_a_loop_are_refused(tmp_path: Path, extra: str, key: str, loop: str) -> None:
+    err = error_of(tmp_path, BASE + extra)
+    assert err.key == key
+    assert f"makes a loop {loop}" in err.problem
+
+
+def test_chained_load_balancers_and_links_that_carry_no_requests_are_no_loop(tmp_path: Path) -> None:
+    chain = load(write(tmp_path, BASE + LB2 + links("lb->lb2", "lb2->web1")))
+    assert [(l.src, l.dst) for l in chain.links][-2:] == [("lb", "lb2"), ("lb2", "web1")]
+    load(write(tmp_path, BASE + links("db1->db2", "web1->lb"), "other.toml"))   # requests never go back
+
+
 @pytest.mark.parametrize("beat, key, problem", [
     ('at = 1\naction = "promote"\nnode = "web1"', "timeline[0].action", "makes no sense for web1"),
     ('at = 1\naction = "fail"', "timeline[0].node", "needs a node"),

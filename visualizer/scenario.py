@@ -15,6 +15,7 @@ from visualizer.schema import NODE_MODELS, WAITABLE, Beat, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SERVER_KINDS = {"web_server", "db_primary", "db_replica"}
+DB_KINDS = {"db_primary", "db_replica"}
 MAX_BYTES = 1_000_000
 
 
@@ -168,6 +169,7 @@ def check_references(sc: Scenario, path: str | Path) -> None:
             raise ScenarioError(path, f"nodes[{i}].id", f"duplicate node id '{node.id}'")
         ids[node.id] = node.kind
     _check_links(sc, path, ids)
+    _check_loops(sc, path, ids)
     graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
     graph.add_nodes_from(ids)
     _check_topology(sc, path, ids, graph)
@@ -190,6 +192,29 @@ def _check_links(sc: Scenario, path: str | Path, ids: dict[str, str]) -> None:
         if (link.src, link.dst) in seen:
             raise ScenarioError(path, f"links[{i}]", f"duplicate link {link.src} -> {link.dst}")
         seen.add((link.src, link.dst))
+
+
+def _forwards(src_kind: str, dst_kind: str) -> bool:
+    """Whether a request travels on over a link of these kinds (other links carry no requests)."""
+    if src_kind == "load_balancer":
+        return dst_kind not in ("client", "dns")
+    return src_kind == "web_server" and dst_kind in DB_KINDS
+
+
+def _check_loops(sc: Scenario, path: str | Path, ids: dict[str, str]) -> None:
+    """Refuse the link that closes a loop of nodes forwarding requests (lb1 -> lb2 -> lb1).
+
+    A request would circle until it timed out, and with 0 ms links simulated time would stand still.
+    """
+    forward = nx.DiGraph()
+    for link in sc.links:
+        if not _forwards(ids[link.src], ids[link.dst]):
+            continue
+        if link.dst in forward and link.src in forward and nx.has_path(forward, link.dst, link.src):
+            loop = nx.shortest_path(forward, link.dst, link.src) + [link.dst]
+            raise ScenarioError(path, f"links[{link.src} -> {link.dst}]",
+                                f"makes a loop {' -> '.join(loop)}; requests would go round it forever")
+        forward.add_edge(link.src, link.dst)
 
 
 def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.DiGraph) -> None:
