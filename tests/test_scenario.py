@@ -145,6 +145,25 @@ def test_chained_load_balancers_and_links_that_carry_no_requests_are_no_loop(tmp
     load(write(tmp_path, BASE + links("db1->db2", "web1->lb"), "other.toml"))   # requests never go back
 
 
+DNS = '\n[[nodes]]\nid = "dns"\nkind = "dns"\npoints_to = "{}"\n' + links("users->dns")
+
+
+def test_dns_pointing_at_the_load_balancer_is_fine(tmp_path: Path) -> None:
+    assert load(write(tmp_path, BASE + DNS.format("lb"))).node("dns").points_to == "lb"
+
+
+@pytest.mark.parametrize("target, problem", [
+    ("web1", "'web1' sits behind a load balancer on a private IP"),
+    ("users", "'users' is a client, not an entry point"),
+    ("dns", "'dns' is a dns, not an entry point"),
+    ("wbe1", "unknown node id 'wbe1'; did you mean 'web1'?"),
+])
+def test_dns_must_hand_out_a_reachable_entry_point(tmp_path: Path, target: str, problem: str) -> None:
+    err = error_of(tmp_path, BASE + DNS.format(target))
+    assert err.key == "nodes[dns].points_to"
+    assert problem in err.problem
+
+
 @pytest.mark.parametrize("beat, key, problem", [
     ('at = 1\naction = "promote"\nnode = "web1"', "timeline[0].action", "makes no sense for web1"),
     ('at = 1\naction = "fail"', "timeline[0].node", "needs a node"),

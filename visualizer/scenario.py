@@ -231,7 +231,7 @@ def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.D
     behind_lb = {d for s, d in g.edges if ids[s] == "load_balancer"}
     for node in sc.nodes:
         if node.kind == "dns" and node.points_to is not None:
-            _node_ref(path, f"nodes[{node.id}].points_to", node.points_to, ids)
+            _check_points_to(path, f"nodes[{node.id}].points_to", node.points_to, ids, behind_lb)
         if node.kind != "client":
             continue
         for dst in g.successors(node.id):
@@ -242,6 +242,18 @@ def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.D
         reach = nx.descendants(g, node.id)
         if not any(ids[r] == "web_server" or ids[r] in SERVER_KINDS for r in reach):
             raise ScenarioError(path, f"nodes[{node.id}]", "no path from this client to any server")
+
+
+def _check_points_to(path: str | Path, key: str, target: str, ids: dict[str, str],
+                     behind_lb: set[str]) -> None:
+    """What DNS hands out must be an entry point the internet can reach."""
+    _node_ref(path, key, target, ids)
+    if ids[target] in ("client", "dns"):
+        raise ScenarioError(path, key, f"'{target}' is a {ids[target]}, not an entry point; "
+                            "DNS hands out a load balancer or a server")
+    if target in behind_lb:
+        raise ScenarioError(path, key, f"'{target}' sits behind a load balancer on a private IP; "
+                            "DNS cannot hand it out to clients")
 
 
 ACTION_KINDS = {
