@@ -116,6 +116,8 @@ LOOP = '\n[[nodes]]\nid = "lb2"\nkind = "load_balancer"\n\n[[links]]\nfrom = "lb
     pytest.param(LB_FILE.replace("timeout_ms = 2000", "timeout_ms = inf"),
                  "traffic.timeout_ms: input should be a finite number", id="inf"),
     pytest.param(LB_FILE + LOOP, "links[lb2 -> lb]: makes a loop lb -> lb2 -> lb", id="lb-loop"),
+    pytest.param("a = " + "{b=" * 400 + "1" + "}" * 400 + "\n", "nested too deeply", id="deep-tables"),
+    pytest.param("a = " + "[" * 400 + "]" * 400 + "\n", "a: tables and arrays nested too deeply", id="deep-arrays"),
 ])
 def test_files_that_used_to_hang_or_crash_are_one_line_and_exit_2(tmp_path: Path, text: str, needle: str) -> None:
     bad = tmp_path / "bad.toml"

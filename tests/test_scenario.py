@@ -362,3 +362,25 @@ def test_docs_give_every_bound() -> None:
         shown = f"{low} .. {high}"
         assert any(shown in row for row in rows), f"docs/scenarios.md does not give {key} as {shown}"
 
+
+@pytest.mark.parametrize("depth", [17, 400])
+@pytest.mark.parametrize("open_, close", [("{b=", "}"), ("[", "]")], ids=["tables", "arrays"])
+def test_deeply_nested_toml_is_one_clean_line(tmp_path: Path, depth: int, open_: str, close: str) -> None:
+    err = error_of(tmp_path, BASE + "\n[extra]\na = " + open_ * depth + "1" + close * depth + "\n")
+    assert "nested too deeply (more than 16 levels)" in err.problem
+
+
+def test_nesting_too_deep_for_the_toml_parser_itself(tmp_path: Path) -> None:
+    err = error_of(tmp_path, "a = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested too deeply" in err.problem
+
+
+def test_deep_data_handed_to_validate_is_refused_before_pydantic() -> None:
+    data = full_data()
+    deep: list = []
+    data["timeline"][0]["highlight"] = deep
+    for _ in range(2000):
+        deep.append([])
+        deep = deep[0]
+    with pytest.raises(ScenarioError, match=r"^x\.toml: timeline: tables and arrays nested too deeply"):
+        validate(data, "x.toml")

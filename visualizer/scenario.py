@@ -17,6 +17,8 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SERVER_KINDS = {"web_server", "db_primary", "db_replica"}
 DB_KINDS = {"db_primary", "db_replica"}
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 16      # tables and arrays inside each other; a real scenario needs 4
+TOO_DEEP = f"tables and arrays nested too deeply (more than {MAX_DEPTH} levels)"
 
 
 class ScenarioError(Exception):
@@ -69,10 +71,15 @@ def validate(data: dict[str, Any], path: str | Path = "<scenario>") -> Scenario:
     """Validate parsed TOML data; raises ScenarioError naming `path`, the key and the problem."""
     if not isinstance(data, dict):
         raise ScenarioError(path, "", "a scenario is a TOML table")
+    deep = _too_deep(data)
+    if deep is not None:
+        raise ScenarioError(path, deep, TOO_DEEP)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _first_error(path, data, exc) from None
+    except RecursionError:
+        raise ScenarioError(path, "", TOO_DEEP) from None
     check_references(scenario, path)
     return scenario
 
@@ -100,6 +107,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(path, "", TOO_DEEP) from None
+
+
+def _too_deep(data: dict[str, Any]) -> str | None:
+    """The top-level key under which tables and arrays nest more than MAX_DEPTH deep, else None.
+
+    Iterative, so that it cannot itself run out of stack, and it stops at the first too-deep value.
+    """
+    stack: list[tuple[Any, int, str]] = [(value, 2, str(key)) for key, value in data.items()]
+    while stack:
+        value, depth, top = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return top
+        stack.extend((child, depth + 1, top) for child in children)
+    return None
 
 
 def _key_name(data: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, Any]:
