@@ -101,3 +101,29 @@ def test_report_never_overwrites_something_that_is_not_a_report(tmp_path: Path) 
         assert main("--scenario", "single-server", "--headless", "--duration", "2", "--report", str(report)).returncode == 0
     assert main("--scenario", "single-server", "--headless", "--duration", "2", "--report", str(precious),
                 "--force").returncode == 0
+
+
+LB_FILE = (ROOT / "scenarios" / "load-balancer.toml").read_text()
+LOOP = '\n[[nodes]]\nid = "lb2"\nkind = "load_balancer"\n\n[[links]]\nfrom = "lb"\nto = "lb2"\n' \
+       '\n[[links]]\nfrom = "lb2"\nto = "lb"\nlatency_ms = 0\n'
+
+
+@pytest.mark.parametrize("text, needle", [
+    pytest.param(LB_FILE.replace("health_check_ms = 500", "health_check_ms = 1e-300"),
+                 "nodes[lb].health_check_ms: input should be greater than or equal to 10", id="tiny-health-check"),
+    pytest.param(LB_FILE.replace("timeout_ms = 2000", "timeout_ms = nan"),
+                 "traffic.timeout_ms: input should be a finite number", id="nan"),
+    pytest.param(LB_FILE.replace("timeout_ms = 2000", "timeout_ms = inf"),
+                 "traffic.timeout_ms: input should be a finite number", id="inf"),
+    pytest.param(LB_FILE + LOOP, "links[lb2 -> lb]: makes a loop lb -> lb2 -> lb", id="lb-loop"),
+    pytest.param("a = " + "{b=" * 400 + "1" + "}" * 400 + "\n", "nested too deeply", id="deep-tables"),
+    pytest.param("a = " + "[" * 400 + "]" * 400 + "\n", "a: tables and arrays nested too deeply", id="deep-arrays"),
+])
+def test_files_that_used_to_hang_or_crash_are_one_line_and_exit_2(tmp_path: Path, text: str, needle: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    out = main("--check-scenario", str(bad))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, out.stderr
+    assert f"{bad}: " in lines[0] and needle in lines[0]

@@ -15,16 +15,24 @@ from visualizer.schema import NODE_MODELS, WAITABLE, Beat, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SERVER_KINDS = {"web_server", "db_primary", "db_replica"}
+DB_KINDS = {"db_primary", "db_replica"}
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 16      # tables and arrays inside each other; a real scenario needs 4
+TOO_DEEP = f"tables and arrays nested too deeply (more than {MAX_DEPTH} levels)"
 
 
 class ScenarioError(Exception):
     """A bad scenario: `str(err)` is one line naming the file, the key and the problem."""
 
     def __init__(self, file: str | Path, key: str, problem: str) -> None:
-        self.file, self.key, self.problem = str(file), key, problem
-        where = f"{self.file}: {key}: " if key else f"{self.file}: "
-        super().__init__(where + problem)
+        self.file, self.key, self.problem = one_line(str(file)), one_line(key), one_line(problem)
+        where = f"{self.file}: {self.key}: " if key else f"{self.file}: "
+        super().__init__(where + self.problem)
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped, as in a Python string."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -63,10 +71,15 @@ def validate(data: dict[str, Any], path: str | Path = "<scenario>") -> Scenario:
     """Validate parsed TOML data; raises ScenarioError naming `path`, the key and the problem."""
     if not isinstance(data, dict):
         raise ScenarioError(path, "", "a scenario is a TOML table")
+    deep = _too_deep(data)
+    if deep is not None:
+        raise ScenarioError(path, deep, TOO_DEEP)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _first_error(path, data, exc) from None
+    except RecursionError:
+        raise ScenarioError(path, "", TOO_DEEP) from None
     check_references(scenario, path)
     return scenario
 
@@ -94,6 +107,28 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(path, "", f"TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(path, "", TOO_DEEP) from None
+
+
+def _too_deep(data: dict[str, Any]) -> str | None:
+    """The top-level key under which tables and arrays nest more than MAX_DEPTH deep, else None.
+
+    Iterative, so that it cannot itself run out of stack, and it stops at the first too-deep value.
+    """
+    stack: list[tuple[Any, int, str]] = [(value, 2, str(key)) for key, value in data.items()]
+    while stack:
+        value, depth, top = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return top
+        stack.extend((child, depth + 1, top) for child in children)
+    return None
 
 
 def _key_name(data: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, Any]:
@@ -163,6 +198,7 @@ def check_references(sc: Scenario, path: str | Path) -> None:
             raise ScenarioError(path, f"nodes[{i}].id", f"duplicate node id '{node.id}'")
         ids[node.id] = node.kind
     _check_links(sc, path, ids)
+    _check_loops(sc, path, ids)
     graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
     graph.add_nodes_from(ids)
     _check_topology(sc, path, ids, graph)
@@ -187,6 +223,29 @@ def _check_links(sc: Scenario, path: str | Path, ids: dict[str, str]) -> None:
         seen.add((link.src, link.dst))
 
 
+def _forwards(src_kind: str, dst_kind: str) -> bool:
+    """Whether a request travels on over a link of these kinds (other links carry no requests)."""
+    if src_kind == "load_balancer":
+        return dst_kind not in ("client", "dns")
+    return src_kind == "web_server" and dst_kind in DB_KINDS
+
+
+def _check_loops(sc: Scenario, path: str | Path, ids: dict[str, str]) -> None:
+    """Refuse the link that closes a loop of nodes forwarding requests (lb1 -> lb2 -> lb1).
+
+    A request would circle until it timed out, and with 0 ms links simulated time would stand still.
+    """
+    forward = nx.DiGraph()
+    for link in sc.links:
+        if not _forwards(ids[link.src], ids[link.dst]):
+            continue
+        if link.dst in forward and link.src in forward and nx.has_path(forward, link.dst, link.src):
+            loop = nx.shortest_path(forward, link.dst, link.src) + [link.dst]
+            raise ScenarioError(path, f"links[{link.src} -> {link.dst}]",
+                                f"makes a loop {' -> '.join(loop)}; requests would go round it forever")
+        forward.add_edge(link.src, link.dst)
+
+
 def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.DiGraph) -> None:
     kinds = list(ids.values())
     if "client" not in kinds:
@@ -201,7 +260,7 @@ def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.D
     behind_lb = {d for s, d in g.edges if ids[s] == "load_balancer"}
     for node in sc.nodes:
         if node.kind == "dns" and node.points_to is not None:
-            _node_ref(path, f"nodes[{node.id}].points_to", node.points_to, ids)
+            _check_points_to(path, f"nodes[{node.id}].points_to", node.points_to, ids, behind_lb)
         if node.kind != "client":
             continue
         for dst in g.successors(node.id):
@@ -212,6 +271,18 @@ def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.D
         reach = nx.descendants(g, node.id)
         if not any(ids[r] == "web_server" or ids[r] in SERVER_KINDS for r in reach):
             raise ScenarioError(path, f"nodes[{node.id}]", "no path from this client to any server")
+
+
+def _check_points_to(path: str | Path, key: str, target: str, ids: dict[str, str],
+                     behind_lb: set[str]) -> None:
+    """What DNS hands out must be an entry point the internet can reach."""
+    _node_ref(path, key, target, ids)
+    if ids[target] in ("client", "dns"):
+        raise ScenarioError(path, key, f"'{target}' is a {ids[target]}, not an entry point; "
+                            "DNS hands out a load balancer or a server")
+    if target in behind_lb:
+        raise ScenarioError(path, key, f"'{target}' sits behind a load balancer on a private IP; "
+                            "DNS cannot hand it out to clients")
 
 
 ACTION_KINDS = {

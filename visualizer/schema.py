@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,14 +19,38 @@ Action = Literal[
 # What a student is asked to do on a waiting beat, and the model state that shows it was done
 WAITABLE = ("fail", "recover", "promote", "upgrade", "add_server", "remove_server", "recover_data")
 
-Positive = Annotated[float, Field(gt=0)]
-NonNegative = Annotated[float, Field(ge=0)]
+
+def between(low: float, high: float) -> Any:
+    """A float key from `low` to `high` inclusive; like every float here it must be finite."""
+    return Annotated[float, Field(ge=low, le=high, allow_inf_nan=False)]
+
+
+# Bounds of the time-like and rate-like keys (docs/scenarios.md lists them). The lower bounds keep
+# the event loop from spinning on near-zero intervals; 0 is allowed only where it means "at once"
+# or "none" and schedules a single event. The upper bounds are far beyond anything a lesson needs.
+YEAR_S, DAY_S, HOUR_S, TEN_MIN_MS = 31_536_000, 86_400, 3_600, 600_000
+Duration = between(1, DAY_S)                  # meta.duration, s
+Speed = between(0.01, 100)                    # simulated seconds per real second
+Rate = between(0, 100_000)                    # requests per second; 0: no arrivals
+Share = between(0, 1)                         # read_ratio
+TimeoutMs = between(1, TEN_MIN_MS)
+MtbfS = between(1, YEAR_S)
+MttrS = between(0.1, YEAR_S)
+ServiceMs = between(0.001, TEN_MIN_MS)
+BootS = between(0, HOUR_S)
+TtlS = between(0, DAY_S)                      # 0: no caching, every request asks DNS
+HealthCheckMs = between(10, TEN_MIN_MS)
+FailoverMs = between(0, TEN_MIN_MS)           # 0: promote at once
+LagMs = between(0, TEN_MIN_MS)
+ReplaceS = between(0, DAY_S)
+LatencyMs = between(0, 60_000)
+AtS = between(0, DAY_S)
 
 
 class Strict(BaseModel):
-    """Base for every table: unknown keys are errors, values are never coerced from strings."""
+    """Base for every table: unknown keys are errors, no coercion from strings, no inf or nan."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Text(Strict):
@@ -42,15 +66,15 @@ class Meta(Strict):
     summary: Text | None = None
     question: Text | None = None
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 1
-    duration: Annotated[float, Field(gt=0, le=86_400)] = 60.0
+    duration: Duration = 60.0
     lesson: Annotated[int, Field(ge=1, le=99)] | None = None
-    speed: Annotated[float, Field(ge=0.01, le=100)] = 0.25
+    speed: Speed = 0.25
 
 
 class Traffic(Strict):
-    rate: Annotated[float, Field(ge=0, le=100_000)] = 20.0
-    read_ratio: Annotated[float, Field(ge=0, le=1)] = 0.8
-    timeout_ms: Annotated[float, Field(gt=0, le=600_000)] = 2_000.0
+    rate: Rate = 20.0
+    read_ratio: Share = 0.8
+    timeout_ms: TimeoutMs = 2_000.0
     clients: Annotated[int, Field(ge=1, le=1_000_000)] = 1_000
     keys: Annotated[int, Field(ge=1, le=10_000_000)] = 1_000
 
@@ -58,17 +82,17 @@ class Traffic(Strict):
 class NodeBase(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]
     label: Text | None = None
-    mtbf_s: Positive | None = None
-    mttr_s: Positive | None = None
+    mtbf_s: MtbfS | None = None
+    mttr_s: MttrS | None = None
 
 
 class ServerBase(NodeBase):
     workers: Annotated[int, Field(ge=1, le=1024)] | None = None
-    service_ms: Annotated[float, Field(gt=0, le=600_000)] = 20.0
+    service_ms: ServiceMs = 20.0
     service_dist: ServiceDist = "exp"
     queue_limit: Annotated[int, Field(ge=0, le=1_000_000)] = 100
     tier: TierName = "small"
-    boot_s: NonNegative = 5.0
+    boot_s: BootS = 5.0
 
 
 class ClientNode(NodeBase):
@@ -78,13 +102,13 @@ class ClientNode(NodeBase):
 class DnsNode(NodeBase):
     kind: Literal["dns"]
     points_to: str | None = None
-    ttl_s: NonNegative = 30.0
+    ttl_s: TtlS = 30.0
 
 
 class LoadBalancerNode(NodeBase):
     kind: Literal["load_balancer"]
     algorithm: Algorithm = "round_robin"
-    health_check_ms: Annotated[float, Field(gt=0, le=600_000)] = 1_000.0
+    health_check_ms: HealthCheckMs = 1_000.0
     unhealthy_after: Annotated[int, Field(ge=1, le=100)] = 2
     healthy_after: Annotated[int, Field(ge=1, le=100)] = 2
     retries: Annotated[int, Field(ge=0, le=10)] = 0
@@ -97,15 +121,15 @@ class WebServerNode(ServerBase):
 
 class DbPrimaryNode(ServerBase):
     kind: Literal["db_primary"]
-    service_ms: Annotated[float, Field(gt=0, le=600_000)] = 5.0
-    failover_ms: NonNegative | None = 3_000.0
+    service_ms: ServiceMs = 5.0
+    failover_ms: FailoverMs | None = 3_000.0
 
 
 class DbReplicaNode(ServerBase):
     kind: Literal["db_replica"]
-    service_ms: Annotated[float, Field(gt=0, le=600_000)] = 5.0
-    lag_ms: NonNegative = 100.0
-    replace_s: NonNegative | None = 10.0
+    service_ms: ServiceMs = 5.0
+    lag_ms: LagMs = 100.0
+    replace_s: ReplaceS | None = 10.0
 
 
 Node = Annotated[
@@ -123,7 +147,7 @@ class Link(Strict):
 
     src: str = Field(alias="from")
     dst: str = Field(alias="to")
-    latency_ms: NonNegative = 5.0
+    latency_ms: LatencyMs = 5.0
 
 
 class Beat(Strict):
@@ -134,16 +158,16 @@ class Beat(Strict):
     the action simply happens at `at`.
     """
 
-    at: Annotated[float, Field(ge=0, le=86_400)]
+    at: AtS
     action: Action = "note"
     node: str | None = None
-    rate: Annotated[float, Field(ge=0, le=100_000)] | None = None
+    rate: Rate | None = None
     algorithm: Algorithm | None = None
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
     theory: Literal["availability", "utilization", "replication"] | None = None
-    speed: Annotated[float, Field(ge=0.01, le=100)] | None = None
+    speed: Speed | None = None
 
 
 class Scenario(Strict):
