@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import simpy  # noqa: E402
 
 from visualizer.scenario import check_references  # noqa: E402
-from visualizer.schema import Scenario  # noqa: E402
+from visualizer.schema import Scenario, scenario_model  # noqa: E402
 from visualizer.sim.model import Simulation  # noqa: E402
 
 RATE = 1000.0
@@ -45,7 +45,7 @@ def combined_scenario() -> Scenario:
              + [("lb", w, LAT["web"]) for w in webs]
              + [(w, d, LAT["db"]) for w in webs for d in ["db"] + reps]
              + [("db", r, 2.0) for r in reps])
-    sc = Scenario.model_validate({
+    sc = scenario_model().model_validate({
         "meta": {"name": "bench", "title": {"en": "bench", "ko": "벤치"}, "seed": 1, "duration": 3600.0},
         "traffic": {"rate": RATE, "read_ratio": READ_RATIO, "clients": USERS, "keys": KEYS},
         "nodes": nodes,
@@ -164,7 +164,7 @@ def snapshot_ms() -> tuple[int, float]:
             "nodes": [{"id": "users", "kind": "client"},
                       {"id": "web1", "kind": "web_server", "workers": 64, "service_ms": 5.0}],
             "links": [{"from": "users", "to": "web1", "latency_ms": 1000.0}]}
-    sc = Scenario.model_validate(data)
+    sc = scenario_model().model_validate(data)
     check_references(sc, "snapshot benchmark")
     sim = Simulation(sc)
     sim.run_until(2.0)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from visualizer.scenario import check_references
-from visualizer.schema import Scenario
+from visualizer.schema import Scenario, scenario_model
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 META = {"name": "test", "title": {"en": "test", "ko": "시험"}, "seed": 7, "duration": 3600.0}
@@ -29,7 +29,7 @@ def make_scenario(nodes: list[dict], links: list[tuple], traffic: dict | None = 
                   for l in links],
         "timeline": timeline or [],
     }
-    sc = Scenario.model_validate(data)
+    sc = scenario_model().model_validate(data)
     check_references(sc, "<test>")
     return sc
 

@@ -102,7 +102,9 @@ def test_bundled_file_is_valid_and_bilingual(path: Path) -> None:
     (("duration = 30", "duration = -5"), "meta.duration", "greater than or equal to 1"),
     (("to = \"web1\"\n", "to = \"web9\"\n"), "links[1].to", "unknown node id 'web9'"),
     (("id = \"db2\"", "id = \"web1\""), "nodes[4].id", "duplicate node id 'web1'"),
-    (("kind = \"db_replica\"", "kind = \"db_primary\""), "nodes", "two primaries"),
+    # two primaries are two clusters (shards); a replica must then say, by a link, which it copies
+    (("[[links]]\nfrom = \"users\"", "[[nodes]]\nid = \"db3\"\nkind = \"db_primary\"\n\n[[links]]\nfrom = \"users\""),
+     "nodes[db2]", "which primary does it copy"),
     (("kind = \"db_primary\"", "kind = \"web_server\""), "nodes", "db_replica with no db_primary"),
     (("from = \"users\"\nto = \"lb\"", "from = \"lb\"\nto = \"users\""), "nodes[users]", "no path"),
 ])
@@ -264,7 +266,7 @@ def test_every_schema_key_is_documented_with_its_default() -> None:
     from visualizer import schema
 
     doc = (SCENARIO_DIR.parent / "docs" / "scenarios.md").read_text()
-    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.NODE_MODELS.values()]
+    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.node_models().values()]
     for model in models:
         for name, field in model.model_fields.items():
             if name in ("kind", "id"):
@@ -318,7 +320,7 @@ def with_value(where: tuple, name: str, value: float) -> dict:
 def test_bounds_cover_every_float_key_of_the_schema() -> None:
     from visualizer import schema
 
-    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.NODE_MODELS.values()]
+    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.node_models().values()]
     floats = {name for m in models for name, f in m.model_fields.items() if "float" in str(f.annotation)}
     assert floats == {name for *_, name, _, _ in BOUNDS}
 

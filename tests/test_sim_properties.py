@@ -8,7 +8,7 @@ from conftest import make_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visualizer.sim.kinds.balancer import ALGORITHMS
+from visualizer.sim.components.balancer import ALGORITHMS
 from visualizer.sim.commands import (AddServer, CommandError, Fail, Promote, RecoverData, Recover,
                                      RemoveServer, SetAlgorithm, SetRate, Upgrade)
 from visualizer.sim.model import Simulation

@@ -21,11 +21,6 @@ from visualizer.timeline import Timeline
 # pickling the model this often costs little even at 100x speed.
 CHECKPOINT_EVERY_S = 5.0
 
-# Which logged event shows that a waiting beat's action was done
-EVENT_FOR_ACTION = {
-    "fail": "fail", "recover": "recover", "promote": "promote", "upgrade": "upgrade",
-    "add_server": "add_server", "remove_server": "remove_server", "recover_data": "data_recovered",
-}
 
 
 def silent_copy(scenario: Scenario) -> Scenario:
@@ -224,7 +219,7 @@ class LessonPlayer:
         if not self.waiting:
             return
         beat = self.beat
-        wanted = EVENT_FOR_ACTION.get(beat.action) if beat else None
+        wanted = C.event_for(beat.action) if beat else None
         start = self.starts[self.index]
         for ev in reversed(self.sim.events):
             if ev.t < start:

@@ -7,15 +7,12 @@ import tomllib
 from pathlib import Path
 from typing import Any, Iterable
 
-import networkx as nx
 from pydantic import ValidationError
 
 from visualizer import schema
-from visualizer.schema import NODE_MODELS, WAITABLE, Beat, Scenario
+from visualizer.schema import Scenario, node_models, scenario_model
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-SERVER_KINDS = {"web_server", "db_primary", "db_replica"}
-DB_KINDS = {"db_primary", "db_replica"}
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 16      # tables and arrays inside each other; a real scenario needs 4
 TOO_DEEP = f"tables and arrays nested too deeply (more than {MAX_DEPTH} levels)"
@@ -75,7 +72,7 @@ def validate(data: dict[str, Any], path: str | Path = "<scenario>") -> Scenario:
     if deep is not None:
         raise ScenarioError(path, deep, TOO_DEEP)
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = scenario_model().model_validate(data)
     except ValidationError as exc:
         raise _first_error(path, data, exc) from None
     except RecursionError:
@@ -146,7 +143,7 @@ def _key_name(data: dict[str, Any], loc: tuple[Any, ...]) -> tuple[str, Any]:
                 cur = None
             parts.append(f"[{label}]")
             continue
-        if isinstance(cur, dict) and item not in cur and item in NODE_MODELS:
+        if isinstance(cur, dict) and item not in cur and item in node_models():
             continue  # the discriminator tag pydantic inserts for node kinds
         cur = cur.get(item) if isinstance(cur, dict) else None
         parts.append(("." if parts else "") + str(item))
@@ -166,9 +163,9 @@ def _first_error(path: Path, data: dict[str, Any], exc: ValidationError) -> Scen
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         got = value.get("kind") if isinstance(value, dict) else None
         if got is None:
-            return ScenarioError(path, key + ".kind", f"missing; one of {', '.join(NODE_MODELS)}")
-        return ScenarioError(path, key + ".kind", f"unknown kind '{got}'{did_you_mean(got, NODE_MODELS)}"
-                             f" (one of {', '.join(NODE_MODELS)})")
+            return ScenarioError(path, key + ".kind", f"missing; one of {', '.join(node_models())}")
+        return ScenarioError(path, key + ".kind", f"unknown kind '{got}'{did_you_mean(got, node_models())}"
+                             f" (one of {', '.join(node_models())})")
     if kind == "missing":
         return ScenarioError(path, key, "required key is missing")
     shown = repr(value) if value is not None and len(repr(value)) < 40 else ""
@@ -179,7 +176,7 @@ def _first_error(path: Path, data: dict[str, Any], exc: ValidationError) -> Scen
 def _allowed_keys(loc: tuple[Any, ...], parent: Any) -> list[str]:
     """Names a table at `loc` may hold, to suggest a correction for a misspelt key."""
     if loc and loc[0] == "nodes" and isinstance(parent, dict):
-        model = NODE_MODELS.get(parent.get("kind", ""), schema.NodeBase)
+        model = node_models().get(parent.get("kind", ""), schema.NodeBase)
     else:
         top = {"meta": schema.Meta, "traffic": schema.Traffic, "links": schema.Link,
                "timeline": schema.Beat}
@@ -192,137 +189,6 @@ def _allowed_keys(loc: tuple[Any, ...], parent: Any) -> list[str]:
 
 def check_references(sc: Scenario, path: str | Path) -> None:
     """Cross-checks pydantic cannot do: ids, links, topology, timeline actions."""
-    ids: dict[str, str] = {}
-    for i, node in enumerate(sc.nodes):
-        if node.id in ids:
-            raise ScenarioError(path, f"nodes[{i}].id", f"duplicate node id '{node.id}'")
-        ids[node.id] = node.kind
-    _check_links(sc, path, ids)
-    _check_loops(sc, path, ids)
-    graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
-    graph.add_nodes_from(ids)
-    _check_topology(sc, path, ids, graph)
-    for i, beat in enumerate(sc.timeline):
-        _check_beat(sc, path, ids, graph, i, beat)
+    from visualizer.scenario_checks import check_design
 
-
-def _node_ref(path: str | Path, key: str, ref: str, ids: dict[str, str]) -> None:
-    if ref not in ids:
-        raise ScenarioError(path, key, f"unknown node id '{ref}'{did_you_mean(ref, ids)}")
-
-
-def _check_links(sc: Scenario, path: str | Path, ids: dict[str, str]) -> None:
-    seen: set[tuple[str, str]] = set()
-    for i, link in enumerate(sc.links):
-        _node_ref(path, f"links[{i}].from", link.src, ids)
-        _node_ref(path, f"links[{i}].to", link.dst, ids)
-        if link.src == link.dst:
-            raise ScenarioError(path, f"links[{i}]", f"a link from '{link.src}' to itself")
-        if (link.src, link.dst) in seen:
-            raise ScenarioError(path, f"links[{i}]", f"duplicate link {link.src} -> {link.dst}")
-        seen.add((link.src, link.dst))
-
-
-def _forwards(src_kind: str, dst_kind: str) -> bool:
-    """Whether a request travels on over a link of these kinds (other links carry no requests)."""
-    if src_kind == "load_balancer":
-        return dst_kind not in ("client", "dns")
-    return src_kind == "web_server" and dst_kind in DB_KINDS
-
-
-def _check_loops(sc: Scenario, path: str | Path, ids: dict[str, str]) -> None:
-    """Refuse the link that closes a loop of nodes forwarding requests (lb1 -> lb2 -> lb1).
-
-    A request would circle until it timed out, and with 0 ms links simulated time would stand still.
-    """
-    forward = nx.DiGraph()
-    for link in sc.links:
-        if not _forwards(ids[link.src], ids[link.dst]):
-            continue
-        if link.dst in forward and link.src in forward and nx.has_path(forward, link.dst, link.src):
-            loop = nx.shortest_path(forward, link.dst, link.src) + [link.dst]
-            raise ScenarioError(path, f"links[{link.src} -> {link.dst}]",
-                                f"makes a loop {' -> '.join(loop)}; requests would go round it forever")
-        forward.add_edge(link.src, link.dst)
-
-
-def _check_topology(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.DiGraph) -> None:
-    kinds = list(ids.values())
-    if "client" not in kinds:
-        raise ScenarioError(path, "nodes", "no node of kind 'client' (the users)")
-    if not SERVER_KINDS & set(kinds):
-        raise ScenarioError(path, "nodes", "no server (web_server, db_primary or db_replica)")
-    primaries = [n for n, k in ids.items() if k == "db_primary"]
-    if len(primaries) > 1:
-        raise ScenarioError(path, "nodes", f"two primaries ({', '.join(primaries)}); a design has one")
-    if "db_replica" in kinds and not primaries:
-        raise ScenarioError(path, "nodes", "a db_replica with no db_primary to copy from")
-    behind_lb = {d for s, d in g.edges if ids[s] == "load_balancer"}
-    for node in sc.nodes:
-        if node.kind == "dns" and node.points_to is not None:
-            _check_points_to(path, f"nodes[{node.id}].points_to", node.points_to, ids, behind_lb)
-        if node.kind != "client":
-            continue
-        for dst in g.successors(node.id):
-            if dst in behind_lb:
-                raise ScenarioError(path, f"links[{node.id} -> {dst}]",
-                                    f"'{dst}' sits behind a load balancer on a private IP; "
-                                    "clients cannot reach it directly")
-        reach = nx.descendants(g, node.id)
-        if not any(ids[r] == "web_server" or ids[r] in SERVER_KINDS for r in reach):
-            raise ScenarioError(path, f"nodes[{node.id}]", "no path from this client to any server")
-
-
-def _check_points_to(path: str | Path, key: str, target: str, ids: dict[str, str],
-                     behind_lb: set[str]) -> None:
-    """What DNS hands out must be an entry point the internet can reach."""
-    _node_ref(path, key, target, ids)
-    if ids[target] in ("client", "dns"):
-        raise ScenarioError(path, key, f"'{target}' is a {ids[target]}, not an entry point; "
-                            "DNS hands out a load balancer or a server")
-    if target in behind_lb:
-        raise ScenarioError(path, key, f"'{target}' sits behind a load balancer on a private IP; "
-                            "DNS cannot hand it out to clients")
-
-
-ACTION_KINDS = {
-    "upgrade": SERVER_KINDS, "add_server": {"load_balancer"}, "remove_server": {"web_server"},
-    "promote": {"db_replica"}, "set_algorithm": {"load_balancer"},
-}
-
-
-def _check_beat(sc: Scenario, path: str | Path, ids: dict[str, str], g: nx.DiGraph,
-                i: int, beat: Beat) -> None:
-    key = f"timeline[{i}]"
-    if beat.at > sc.meta.duration:
-        raise ScenarioError(path, f"{key}.at", f"{beat.at:g} s is after meta.duration ({sc.meta.duration:g} s)")
-    for j, ref in enumerate(beat.highlight):
-        if "->" in ref:
-            src, _, dst = (p.strip() for p in ref.partition("->"))
-            if not g.has_edge(src, dst):
-                raise ScenarioError(path, f"{key}.highlight[{j}]", f"no link '{ref}'")
-        else:
-            _node_ref(path, f"{key}.highlight[{j}]", ref, ids)
-    if beat.node is not None:
-        _node_ref(path, f"{key}.node", beat.node, ids)
-    needs_node = beat.action in {"fail", "recover", "upgrade", "remove_server", "promote"}
-    if needs_node and beat.node is None:
-        raise ScenarioError(path, f"{key}.node", f"action '{beat.action}' needs a node")
-    if beat.action == "add_server" and beat.node is None and list(ids.values()).count("load_balancer") != 1:
-        raise ScenarioError(path, f"{key}.node", "add_server needs the load balancer's id")
-    allowed = ACTION_KINDS.get(beat.action)
-    if allowed and beat.node is not None and ids[beat.node] not in allowed:
-        raise ScenarioError(path, f"{key}.action", f"'{beat.action}' makes no sense for "
-                            f"{beat.node} (a {ids[beat.node]}); it needs a {' or '.join(sorted(allowed))}")
-    if beat.action == "remove_server" and beat.node is not None:
-        if not any(ids[p] == "load_balancer" for p in g.predecessors(beat.node)):
-            raise ScenarioError(path, f"{key}.node", f"'{beat.node}' is not behind a load balancer")
-    if beat.action == "set_rate" and beat.rate is None:
-        raise ScenarioError(path, f"{key}.rate", "set_rate needs a rate (requests per second)")
-    if beat.action == "set_algorithm" and beat.algorithm is None:
-        raise ScenarioError(path, f"{key}.algorithm", "set_algorithm needs an algorithm")
-    if beat.wait and beat.action not in WAITABLE:
-        raise ScenarioError(path, f"{key}.wait", f"a student cannot be asked to '{beat.action}'; "
-                            f"wait works with {', '.join(WAITABLE)}")
-    if beat.action == "recover_data" and "db_primary" not in ids.values():
-        raise ScenarioError(path, f"{key}.action", "recover_data needs a db_primary in the design")
+    check_design(sc, path)

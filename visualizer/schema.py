@@ -1,23 +1,24 @@
-"""The scenario file format: pydantic models for every table and key of a lesson's TOML file."""
+"""The scenario file format: pydantic models for every table and key of a lesson's TOML file.
+
+The tables every scenario has live here (meta, traffic, links, timeline) with the bases of node
+tables; each component kind brings the model of its own [[nodes]] table in its KindSpec, and
+`scenario_model()` joins them into one Scenario model, rebuilt when a kind is registered.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-NodeKind = Literal["client", "dns", "load_balancer", "web_server", "db_primary", "db_replica"]
+from visualizer.sim.commands import ACTION_NAMES
+
 Algorithm = Literal[
     "round_robin", "weighted_round_robin", "least_connections", "random", "power_of_two", "ip_hash"
 ]
 ServiceDist = Literal["exp", "const", "lognormal"]
 TierName = Literal["small", "medium", "large", "xlarge"]
-Action = Literal[
-    "fail", "recover", "set_rate", "add_server", "remove_server", "upgrade", "promote",
-    "recover_data", "set_algorithm", "note",
-]
-# What a student is asked to do on a waiting beat, and the model state that shows it was done
-WAITABLE = ("fail", "recover", "promote", "upgrade", "add_server", "remove_server", "recover_data")
+Action = Literal[ACTION_NAMES]  # type: ignore[valid-type]   # from the command table
 
 
 def between(low: float, high: float) -> Any:
@@ -95,53 +96,6 @@ class ServerBase(NodeBase):
     boot_s: BootS = 5.0
 
 
-class ClientNode(NodeBase):
-    kind: Literal["client"]
-
-
-class DnsNode(NodeBase):
-    kind: Literal["dns"]
-    points_to: str | None = None
-    ttl_s: TtlS = 30.0
-
-
-class LoadBalancerNode(NodeBase):
-    kind: Literal["load_balancer"]
-    algorithm: Algorithm = "round_robin"
-    health_check_ms: HealthCheckMs = 1_000.0
-    unhealthy_after: Annotated[int, Field(ge=1, le=100)] = 2
-    healthy_after: Annotated[int, Field(ge=1, le=100)] = 2
-    retries: Annotated[int, Field(ge=0, le=10)] = 0
-
-
-class WebServerNode(ServerBase):
-    kind: Literal["web_server"]
-    weight: Annotated[int, Field(ge=1, le=1000)] = 1
-
-
-class DbPrimaryNode(ServerBase):
-    kind: Literal["db_primary"]
-    service_ms: ServiceMs = 5.0
-    failover_ms: FailoverMs | None = 3_000.0
-
-
-class DbReplicaNode(ServerBase):
-    kind: Literal["db_replica"]
-    service_ms: ServiceMs = 5.0
-    lag_ms: LagMs = 100.0
-    replace_s: ReplaceS | None = 10.0
-
-
-Node = Annotated[
-    Union[ClientNode, DnsNode, LoadBalancerNode, WebServerNode, DbPrimaryNode, DbReplicaNode],
-    Field(discriminator="kind"),
-]
-NODE_MODELS: dict[str, type[NodeBase]] = {
-    "client": ClientNode, "dns": DnsNode, "load_balancer": LoadBalancerNode,
-    "web_server": WebServerNode, "db_primary": DbPrimaryNode, "db_replica": DbReplicaNode,
-}
-
-
 class Link(Strict):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
 
@@ -171,11 +125,12 @@ class Beat(Strict):
 
 
 class Scenario(Strict):
-    """A whole scenario file, validated; `path` is where it came from (for error messages)."""
+    """A whole scenario file, validated. This base lists the node tables as NodeBase; the model
+    that validates files is `scenario_model()`, whose nodes are every registered kind's table."""
 
     meta: Meta
     traffic: Traffic = Traffic()
-    nodes: Annotated[list[Node], Field(min_length=1)]
+    nodes: Annotated[list[NodeBase], Field(min_length=1)]
     links: list[Link] = Field(default_factory=list)
     timeline: list[Beat] = Field(default_factory=list)
 
@@ -185,3 +140,30 @@ class Scenario(Strict):
             if n.id == node_id:
                 return n
         raise KeyError(node_id)
+
+
+_MODELS: dict[str, Any] = {}
+
+
+def node_models() -> dict[str, type[NodeBase]]:
+    """kind -> the model of its [[nodes]] table, for every registered kind."""
+    from visualizer.sim import registry
+
+    return {spec.kind: spec.model for spec in registry.kinds()}
+
+
+def scenario_model() -> type[Scenario]:
+    """The Scenario model for the kinds registered now (cached until a kind is (un)registered)."""
+    from visualizer.sim import registry
+
+    version = registry.version()
+    if _MODELS.get("version") != version:
+        models = tuple(node_models().values())
+        node = Annotated[Union[models], Field(discriminator="kind")]  # type: ignore[valid-type]
+        name = f"Scenario_{version}"      # a module global, so instances pickle (checkpoints)
+        model = create_model(name, __base__=Scenario, __module__=__name__,
+                             nodes=(Annotated[list[node], Field(min_length=1)], ...))  # type: ignore[valid-type]
+        globals()[name] = model
+        _MODELS["model"] = model
+        _MODELS["version"] = version
+    return _MODELS["model"]

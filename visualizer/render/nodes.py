@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pygame
 
-from visualizer.i18n import fact, t
+from visualizer.i18n import t
 from visualizer.render.dots import DONE, FAILED, DotSprites
 from visualizer.render.fonts import text
 from visualizer.render.layout import Layout

@@ -13,7 +13,7 @@ from visualizer.sim.nodes import UP
 from visualizer.sim.requests import WRITE
 
 if TYPE_CHECKING:
-    from visualizer.sim.kinds.database import Database
+    from visualizer.sim.components.database import Database
     from visualizer.sim.requests import Request
     from visualizer.sim.servers import Server
 

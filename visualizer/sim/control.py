@@ -9,8 +9,8 @@ from visualizer.sim import failures, registry
 from visualizer.sim.commands import (ACTIONS, AddServer, Command, CommandError, Fail, Promote,
                                      RecoverData, Recover, RemoveServer, SetAlgorithm, SetRate, Upgrade)
 from visualizer.sim.failures import clone, fail_node, recover_node
-from visualizer.sim.kinds.balancer import ALGORITHMS, Balancer
-from visualizer.sim.kinds.database import Database, promote
+from visualizer.sim.components.balancer import ALGORITHMS, Balancer
+from visualizer.sim.components.database import Database, promote
 from visualizer.sim.nodes import BOOTING, DOWN, REMOVED, UP, Node
 from visualizer.sim.servers import Server
 from visualizer.sim.tiers import next_tier

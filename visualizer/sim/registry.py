@@ -129,4 +129,4 @@ def _load_builtins() -> None:
     """Import the built-in kinds once (they register themselves)."""
     if not _loaded[0]:
         _loaded[0] = True
-        import visualizer.sim.kinds  # noqa: F401
+        import visualizer.kinds  # noqa: F401

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from visualizer.sim import registry
-from visualizer.sim.kinds.balancer import Backend
-from visualizer.sim.kinds.database import Database
+from visualizer.sim.components.balancer import Backend
+from visualizer.sim.components.database import Database
 from visualizer.sim.nodes import Node
 from visualizer.sim.report import WINDOW_S, percentiles
 from visualizer.sim.requests import KIND_NAMES, user_ip

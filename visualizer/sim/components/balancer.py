@@ -17,6 +17,7 @@ ALGORITHMS = ("round_robin", "weighted_round_robin", "least_connections", "rando
               "power_of_two", "ip_hash")
 
 
+
 class Backend:
     """What a balancer knows of one backend: its health as probed, and its open connections."""
 
@@ -220,25 +221,3 @@ def _smooth_weighted(pool: list[Backend]) -> Backend:
             best = b
     best.wrr_current -= total
     return best
-
-
-def _line(view: Any, lang: str) -> str:
-    from visualizer.i18n import fact
-    return fact("algorithm", view.extra.get("algorithm", ""), lang)[1]
-
-
-def _facts(model: Any, node: Balancer, now: float) -> dict[str, str]:
-    return {"algorithm": node.algorithm,
-            "backends": ",".join(b.node.id for b in node.backends),
-            "in_rotation": ",".join(b.node.id for b in node.pool)}
-
-
-SPEC = registry.register(registry.KindSpec(
-    kind="load_balancer", model=None, build=lambda cfg, idx: Balancer(cfg.id, idx, cfg),  # type: ignore[arg-type]
-    roles=frozenset({registry.BALANCER, registry.ENTRY}),
-    actions=("fail", "recover", "add_server", "set_algorithm"), column=2, icon="load_balancer",
-    card=_line, facts=_facts,
-    strings={"kind.load_balancer": {"en": "Load balancer", "ko": "로드밸런서"},
-             "about.load_balancer": {
-                 "en": "Spreads requests over the web servers behind it; only it has a public IP.",
-                 "ko": "뒤에 있는 웹 서버들에 요청을 고르게 나눕니다. 공개 IP는 이것만 가집니다."}}))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim import registry
 from visualizer.sim.servers import Server
 
 if TYPE_CHECKING:
     from visualizer.sim.cluster import Cluster
     from visualizer.sim.nodes import Node
     from visualizer.sim.requests import Request
+
 
 
 class WebServer(Server):
@@ -39,17 +39,3 @@ class WebServer(Server):
         clusters = self.clusters
         cluster = clusters[0] if len(clusters) == 1 else clusters[req.key % len(clusters)]
         return cluster.route(req, self)
-
-
-def _line(view: Any, lang: str) -> str:
-    from visualizer.i18n import t
-    return t("tier", lang, tier=view.tier) if view.tier else ""
-
-
-SPEC = registry.register(registry.KindSpec(
-    kind="web_server", model=None, build=lambda cfg, idx: WebServer(cfg.id, idx, cfg),  # type: ignore[arg-type]
-    roles=frozenset({registry.SERVER, registry.ENTRY}),
-    actions=("fail", "recover", "upgrade", "remove_server"), column=3, icon="web_server", card=_line,
-    strings={"kind.web_server": {"en": "Web server", "ko": "웹 서버"},
-             "about.web_server": {"en": "Runs the application: takes a request, asks the database, answers.",
-                                  "ko": "애플리케이션을 실행합니다. 요청을 받아 DB에 묻고 응답합니다."}}))

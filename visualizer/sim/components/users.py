@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import networkx as nx
 
 from visualizer.sim import registry
 from visualizer.sim.nodes import Node
-
-if TYPE_CHECKING:
-    from visualizer.sim.snapshot import NodeView
 
 
 class Client(Node):
@@ -53,21 +48,3 @@ class Client(Node):
     def knows_entry(self, user: int, now: float) -> bool:
         """True when the user can skip DNS (no DNS, or an unexpired answer)."""
         return self.dns is None or self.dns_cache.get(user, -1.0) > now
-
-
-def _rate_line(view: "NodeView", lang: str) -> str:
-    from visualizer.i18n import t
-    return f"{view.extra.get('rate', '')} {t('unit.rps', lang)}"
-
-
-def _facts(model: Any, node: Node, now: float) -> dict[str, str]:
-    return {"rate": f"{model.rate:g}"}
-
-
-SPEC = registry.register(registry.KindSpec(
-    kind="client", model=None, build=lambda cfg, idx: Client(cfg.id, idx),  # type: ignore[arg-type]
-    roles=frozenset({registry.USERS}), actions=("set_rate",), column=0, icon="client",
-    card=_rate_line, facts=_facts,
-    strings={"kind.client": {"en": "Users", "ko": "사용자"},
-             "about.client": {"en": "People using the site from browsers and phones.",
-                              "ko": "웹 브라우저나 앱으로 사이트를 쓰는 사람들입니다."}}))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim import registry
 from visualizer.sim.nodes import CATCHING_UP, DOWN, REMOVED, UP
 from visualizer.sim.requests import WRITE
 from visualizer.sim.servers import Server
@@ -19,12 +18,13 @@ from visualizer.sim.servers import Server
 if TYPE_CHECKING:
     from visualizer.sim.cluster import Cluster
     from visualizer.sim.requests import Request
-    from visualizer.sim.snapshot import NodeView
 
 STREAM, FROZEN, CATCHUP = "stream", "frozen", "catchup"
 PRIMARY, REPLICA, FORMER_PRIMARY = "primary", "replica", "former_primary"
 CATCHUP_BASE_S = 1.0      # a replica needs at least this long to (re)attach before serving
 CATCHUP_RATE = 2_000.0    # writes per second a catching-up replica replays
+
+
 
 
 class Database(Server):
@@ -232,40 +232,3 @@ def add_replica(tpl: Database) -> Database:
     model.log("add_server", new.id)
     new._start_catchup()
     return new
-
-
-def _tier_line(view: "NodeView", lang: str) -> str:
-    from visualizer.i18n import t
-    if view.role == REPLICA and view.lag_ms is not None:
-        line = t("lag", lang, ms=f"{view.lag_ms:.0f}")
-        return line + (f" · {t('pending.short', lang, n=view.pending_writes)}" if view.pending_writes else "")
-    return t("tier", lang, tier=view.tier) if view.tier else ""
-
-
-def _facts(model: Any, db: Database, now: float) -> dict[str, str]:
-    out = {"role": db.role}
-    if db.role == REPLICA:
-        out["applied"] = str(db.applied(now))
-    if db is db.cluster.primary:
-        out["lost_writes"] = str(len(db.cluster.lost))
-    return out
-
-
-def _db_spec(kind: str, en: str, ko: str, about_en: str, about_ko: str, order: int,
-             actions: tuple[str, ...]) -> registry.KindSpec:
-    return registry.register(registry.KindSpec(
-        kind=kind, model=None, build=lambda cfg, idx: Database(cfg.id, kind, idx, cfg),  # type: ignore[arg-type]
-        roles=frozenset({registry.SERVER, registry.DATABASE}), actions=actions, column=4, order=order,
-        role_order={PRIMARY: 0, FORMER_PRIMARY: 0, REPLICA: 1},
-        icon=kind, card=_tier_line, facts=_facts,
-        strings={f"kind.{kind}": {"en": en, "ko": ko}, f"about.{kind}": {"en": about_en, "ko": about_ko}}))
-
-
-PRIMARY_SPEC = _db_spec("db_primary", "Primary DB", "주 데이터베이스",
-                        "The master copy of the data: every write goes here.",
-                        "데이터의 원본입니다. 모든 쓰기 연산은 여기로 갑니다.", 0,
-                        ("fail", "recover", "upgrade", "recover_data"))
-REPLICA_SPEC = _db_spec("db_replica", "Replica DB", "부 데이터베이스",
-                        "A copy of the primary that serves reads; it may lag behind.",
-                        "주 DB의 사본으로 읽기를 처리합니다. 조금 늦게 따라갈 수 있습니다.", 1,
-                        ("fail", "recover", "upgrade", "promote", "recover_data"))

@@ -1,0 +1,7 @@
+"""The built-in component kinds' specs; importing this package registers each of them.
+
+A spec (visualizer.sim.registry.KindSpec) ties a kind's runtime node (visualizer/sim/components/)
+to its scenario table, layout place, icon, card line, facts and strings.
+"""
+
+from visualizer.kinds import balancer, database, dns, users, web  # noqa: F401

@@ -1,0 +1,178 @@
+"""Cross-checks of a scenario that pydantic cannot make: ids, links, loops, topology, timeline.
+
+Kinds are asked about through their roles and the actions their specs accept (sim.registry),
+and actions through the command table (sim.commands), so a new kind or command needs no edit here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from visualizer.scenario import ScenarioError, did_you_mean
+from visualizer.schema import Beat, Scenario
+from visualizer.sim import registry as reg
+from visualizer.sim.commands import ACTIONS, WAITABLE
+
+Ids = dict[str, str]      # node id -> kind
+
+
+def check_design(sc: Scenario, path: str | Path) -> None:
+    """Raise ScenarioError (one line) at the first problem."""
+    ids: Ids = {}
+    for i, node in enumerate(sc.nodes):
+        if node.id in ids:
+            raise ScenarioError(path, f"nodes[{i}].id", f"duplicate node id '{node.id}'")
+        ids[node.id] = node.kind
+    _check_links(sc, path, ids)
+    _check_loops(sc, path, ids)
+    graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
+    graph.add_nodes_from(ids)
+    _check_topology(sc, path, ids, graph)
+    _check_clusters(path, ids, graph)
+    for i, beat in enumerate(sc.timeline):
+        _check_beat(sc, path, ids, graph, i, beat)
+
+
+def _node_ref(path: str | Path, key: str, ref: str, ids: Ids) -> None:
+    if ref not in ids:
+        raise ScenarioError(path, key, f"unknown node id '{ref}'{did_you_mean(ref, ids)}")
+
+
+def _check_links(sc: Scenario, path: str | Path, ids: Ids) -> None:
+    seen: set[tuple[str, str]] = set()
+    for i, link in enumerate(sc.links):
+        _node_ref(path, f"links[{i}].from", link.src, ids)
+        _node_ref(path, f"links[{i}].to", link.dst, ids)
+        if link.src == link.dst:
+            raise ScenarioError(path, f"links[{i}]", f"a link from '{link.src}' to itself")
+        if (link.src, link.dst) in seen:
+            raise ScenarioError(path, f"links[{i}]", f"duplicate link {link.src} -> {link.dst}")
+        seen.add((link.src, link.dst))
+
+
+def _forwards(src_kind: str, dst_kind: str) -> bool:
+    """Whether a request travels on over a link of these kinds (other links carry no requests):
+    a balancer forwards to its backends; a server that is no database calls databases."""
+    if reg.has_role(src_kind, reg.BALANCER):
+        return not (reg.has_role(dst_kind, reg.USERS) or reg.has_role(dst_kind, reg.NAMESERVER))
+    return (reg.has_role(src_kind, reg.SERVER) and not reg.has_role(src_kind, reg.DATABASE)
+            and reg.has_role(dst_kind, reg.DATABASE))
+
+
+def _check_loops(sc: Scenario, path: str | Path, ids: Ids) -> None:
+    """Refuse the link that closes a loop of nodes forwarding requests (lb1 -> lb2 -> lb1).
+
+    A request would circle until it timed out, and with 0 ms links simulated time would stand still.
+    """
+    forward = nx.DiGraph()
+    for link in sc.links:
+        if not _forwards(ids[link.src], ids[link.dst]):
+            continue
+        if link.dst in forward and link.src in forward and nx.has_path(forward, link.dst, link.src):
+            loop = nx.shortest_path(forward, link.dst, link.src) + [link.dst]
+            raise ScenarioError(path, f"links[{link.src} -> {link.dst}]",
+                                f"makes a loop {' -> '.join(loop)}; requests would go round it forever")
+        forward.add_edge(link.src, link.dst)
+
+
+def _with(ids: Ids, role: str) -> list[str]:
+    return [n for n, k in ids.items() if reg.has_role(k, role)]
+
+
+def _check_topology(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> None:
+    if not _with(ids, reg.USERS):
+        raise ScenarioError(path, "nodes", "no node of kind 'client' (the users)")
+    servers = set(_with(ids, reg.SERVER))
+    if not servers:
+        raise ScenarioError(path, "nodes", f"no server ({', '.join(reg.with_role(reg.SERVER))})")
+    behind_lb = {d for s, d in g.edges if reg.has_role(ids[s], reg.BALANCER)}
+    for node in sc.nodes:
+        target = getattr(node, "points_to", None)
+        if reg.has_role(node.kind, reg.NAMESERVER) and target is not None:
+            _check_points_to(path, f"nodes[{node.id}].points_to", target, ids, behind_lb)
+        if not reg.has_role(node.kind, reg.USERS):
+            continue
+        for dst in g.successors(node.id):
+            if dst in behind_lb:
+                raise ScenarioError(path, f"links[{node.id} -> {dst}]",
+                                    f"'{dst}' sits behind a load balancer on a private IP; "
+                                    "clients cannot reach it directly")
+        if not servers & nx.descendants(g, node.id):
+            raise ScenarioError(path, f"nodes[{node.id}]", "no path from this client to any server")
+
+
+def _check_points_to(path: str | Path, key: str, target: str, ids: Ids, behind_lb: set[str]) -> None:
+    """What DNS hands out must be an entry point the internet can reach."""
+    _node_ref(path, key, target, ids)
+    kind = ids[target]
+    if reg.has_role(kind, reg.USERS) or reg.has_role(kind, reg.NAMESERVER):
+        raise ScenarioError(path, key, f"'{target}' is a {kind}, not an entry point; "
+                            "DNS hands out a load balancer or a server")
+    if target in behind_lb:
+        raise ScenarioError(path, key, f"'{target}' sits behind a load balancer on a private IP; "
+                            "DNS cannot hand it out to clients")
+
+
+def _check_clusters(path: str | Path, ids: Ids, g: nx.DiGraph) -> None:
+    """Each replica copies a primary: the one that links to it (or the only one there is)."""
+    primaries = [n for n, k in ids.items() if k == "db_primary"]
+    for rep in (n for n, k in ids.items() if k == "db_replica"):
+        owners = [p for p in g.predecessors(rep) if ids[p] == "db_primary"]
+        if not primaries:
+            raise ScenarioError(path, "nodes", "a db_replica with no db_primary to copy from")
+        if len(owners) > 1:
+            raise ScenarioError(path, f"nodes[{rep}]", f"copies two primaries ({', '.join(owners)}); "
+                                "link it from one")
+        if not owners and len(primaries) > 1:
+            raise ScenarioError(path, f"nodes[{rep}]", "which primary does it copy? link it from one "
+                                f"of {', '.join(primaries)}")
+
+
+def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int, beat: Beat) -> None:
+    key = f"timeline[{i}]"
+    if beat.at > sc.meta.duration:
+        raise ScenarioError(path, f"{key}.at", f"{beat.at:g} s is after meta.duration ({sc.meta.duration:g} s)")
+    for j, ref in enumerate(beat.highlight):
+        if "->" in ref:
+            src, _, dst = (p.strip() for p in ref.partition("->"))
+            if not g.has_edge(src, dst):
+                raise ScenarioError(path, f"{key}.highlight[{j}]", f"no link '{ref}'")
+        else:
+            _node_ref(path, f"{key}.highlight[{j}]", ref, ids)
+    if beat.node is not None:
+        _node_ref(path, f"{key}.node", beat.node, ids)
+    cmd = ACTIONS.get(beat.action)
+    if beat.wait and (cmd is None or not cmd.waitable):
+        raise ScenarioError(path, f"{key}.wait", f"a student cannot be asked to '{beat.action}'; "
+                            f"wait works with {', '.join(WAITABLE)}")
+    if cmd is None:
+        return                                      # a note: a caption only
+    if cmd.needs_node and beat.node is None:
+        raise ScenarioError(path, f"{key}.node", f"action '{beat.action}' needs a node")
+    for param in cmd.params:
+        if getattr(beat, param) is None:
+            raise ScenarioError(path, f"{key}.{param}", f"{beat.action} needs a {param}")
+    _check_beat_target(path, key, ids, g, beat)
+
+
+def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat: Beat) -> None:
+    """The node a beat names must be of a kind that accepts its action."""
+    a = beat.action
+    allowed = sorted(s.kind for s in reg.kinds() if a in s.actions)
+    if beat.node is not None and a not in ("set_rate",) and ids[beat.node] not in allowed:
+        raise ScenarioError(path, f"{key}.action", f"'{a}' makes no sense for {beat.node} "
+                            f"(a {ids[beat.node]}); it needs a {' or '.join(allowed)}")
+    if a == "add_server" and beat.node is None and len(_with(ids, reg.BALANCER)) != 1:
+        raise ScenarioError(path, f"{key}.node", "add_server needs the load balancer's id")
+    if a == "remove_server" and beat.node is not None:
+        if not any(reg.has_role(ids[p], reg.BALANCER) for p in g.predecessors(beat.node)):
+            raise ScenarioError(path, f"{key}.node", f"'{beat.node}' is not behind a load balancer")
+    if a == "recover_data":
+        primaries = [n for n, k in ids.items() if k == "db_primary"]
+        if not primaries:
+            raise ScenarioError(path, f"{key}.action", "recover_data needs a db_primary in the design")
+        if beat.node is None and len(primaries) > 1:
+            raise ScenarioError(path, f"{key}.node", "recover_data needs a database of the cluster "
+                                f"to restore: the design has {len(primaries)} primaries")
