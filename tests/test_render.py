@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fakesim import snapshot_of  # noqa: E402
-from visualizer.i18n import STRINGS  # noqa: E402
+from visualizer.i18n import STRINGS, all_strings  # noqa: E402
 from visualizer.render import dots as dotmod  # noqa: E402
 from visualizer.render.fonts import font  # noqa: E402
 from visualizer.render.scene import LAST, ViewState, draw_frame  # noqa: E402
@@ -130,7 +130,7 @@ def test_korean_caption_is_not_tofu():
 
 def every_text() -> set[str]:
     chars: set[str] = set()
-    for entry in STRINGS.values():
+    for entry in all_strings().values():
         for text in entry.values():
             chars |= set(text)
     for _, sc in bundled():

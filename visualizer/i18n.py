@@ -222,6 +222,11 @@ def _kind_strings() -> dict[str, dict[str, str]]:
 _KIND_CACHE: dict[str, object] = {}
 
 
+def all_strings() -> dict[str, dict[str, str]]:
+    """Every on-screen string: the window's own and every registered kind's."""
+    return {**_kind_strings(), **STRINGS}
+
+
 def lookup(key: str) -> dict[str, str] | None:
     """The {'en', 'ko'} entry of a key: the window's own strings, then the kinds'."""
     entry = STRINGS.get(key)
