@@ -21,6 +21,7 @@ from visualizer.timeline import Timeline
 # pickling the model this often costs little even at 100x speed.
 CHECKPOINT_EVERY_S = 5.0
 
+
 def silent_copy(scenario: Scenario) -> Scenario:
     """The scenario without its timeline: in a lesson the player, not the model, runs the beats."""
     return scenario.model_copy(update={"timeline": []})

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from visualizer.sim.snapshot import SERIES_COLUMNS
+
+if TYPE_CHECKING:
+    from visualizer.sim.model import Simulation
 
 WINDOW_S = 5.0
 
@@ -94,7 +97,7 @@ def _num(x: float, nd: int = 3) -> float | None:
     return None if x != x else round(float(x), nd)
 
 
-def build_report(sim: Any) -> dict[str, Any]:
+def build_report(sim: "Simulation") -> dict[str, Any]:
     """The JSON report of a run so far (see docs/scenarios.md)."""
     st: Stats = sim.stats
     now = sim.time

@@ -49,7 +49,7 @@ def _fronts(sim: "Simulation") -> dict[str, Backend]:
     return {b.node.id: b for lb in sim.balancers for b in lb.backends}
 
 
-def _links(sim: Any) -> tuple[LinkView, ...]:
+def _links(sim: "Simulation") -> tuple[LinkView, ...]:
     cache = sim.view_cache
     if cache.get("links_version") != sim.graph_version:
         cache["links"] = tuple(LinkView(a, b, d["latency_s"] * 1000.0)
@@ -66,7 +66,7 @@ def current(plan: list[tuple], now: float) -> tuple:
     return plan[k]
 
 
-def dots(sim: Any, now: float) -> RequestDots:
+def dots(sim: "Simulation", now: float) -> RequestDots:
     """Where every request in flight is: on a link (with how far along) or at a node."""
     segs = [current(r.plan, now) for r in sim.live.values()]
     n = len(segs)
@@ -87,7 +87,7 @@ def dots(sim: Any, now: float) -> RequestDots:
                        fwd.astype(np.bool_))
 
 
-def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
+def metrics(sim: "Simulation", now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     st = sim.stats
     lo = now - WINDOW_S
     win = [w for w in st.window if w[0] >= lo]
@@ -108,7 +108,7 @@ def metrics(sim: Any, now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     return m, recent
 
 
-def _recent(sim: Any, now: float) -> tuple[Outcome, ...]:
+def _recent(sim: "Simulation", now: float) -> tuple[Outcome, ...]:
     """Outcomes of the last second, each Outcome built once and kept between snapshots."""
     st, cache = sim.stats, sim.view_cache
     kept: deque[Outcome] = cache.setdefault("recent", deque())
@@ -122,7 +122,7 @@ def _recent(sim: Any, now: float) -> tuple[Outcome, ...]:
     return tuple(o for o in kept if o.t >= now - RECENT_S)
 
 
-def snapshot(sim: Any) -> Snapshot:
+def snapshot(sim: "Simulation") -> Snapshot:
     now = sim.time
     cache = sim.view_cache
     if cache.get("events_len") != len(sim.events):
@@ -135,7 +135,7 @@ def snapshot(sim: Any) -> Snapshot:
                     events=cache["events"], series=_series(sim, now))
 
 
-def _series(sim: Any, now: float) -> np.ndarray:
+def _series(sim: "Simulation", now: float) -> np.ndarray:
     """Closed per-second rows as an array, rebuilt only when a new second has closed."""
     cache = sim.view_cache
     upto = int(math.floor(now))
@@ -148,7 +148,7 @@ def _series(sim: Any, now: float) -> np.ndarray:
     return cache["series"]
 
 
-def request_info(sim: Any, req_id: int) -> dict[str, Any] | None:
+def request_info(sim: "Simulation", req_id: int) -> dict[str, Any] | None:
     """The story of one request in flight or recently finished: where it went and when."""
     r = sim.live.get(req_id) or sim.finished.get(req_id)
     if r is None:
