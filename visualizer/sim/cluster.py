@@ -41,6 +41,10 @@ class Cluster:
     def members(self) -> list["Database"]:
         return ([self.primary] if self.primary is not None else []) + list(self.replicas)
 
+    def add_replica(self, rep: "Database") -> None:
+        """A replica joins (a new one, or a former primary back as one)."""
+        self.replicas.append(rep)
+
     def commit(self, key: int, now: float) -> int:
         """The primary acknowledges a write; returns its lsn."""
         self.times.append(now)

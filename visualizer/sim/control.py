@@ -193,7 +193,7 @@ def _do_recover_data(sim: "Simulation", cmd: RecoverData, cluster: "Cluster") ->
 
 
 def _do_set_algorithm(sim: "Simulation", cmd: SetAlgorithm, lb: Balancer) -> None:
-    lb.algorithm = cmd.algorithm
+    lb.set_algorithm(cmd.algorithm)
     sim.log("set_algorithm", lb.id)
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def fail_node(model: "Model", node: Node) -> None:
     """Take a node down now: its work in progress fails (node_down); the kind reacts."""
     now = model.time
-    node.token += 1
+    node.cancel_timers()
     node.set_status(DOWN, now)
     model.log("fail", node.id)
     for r in node.crash(now):
@@ -34,7 +34,7 @@ def fail_node(model: "Model", node: Node) -> None:
 def recover_node(model: "Model", node: Node) -> None:
     """Bring a node back (a database replica catches up before it serves again)."""
     now = model.time
-    node.token += 1
+    node.cancel_timers()
     if isinstance(node, Server):
         node.reset_workers(now)
     node.restart(now)

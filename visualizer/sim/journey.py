@@ -189,7 +189,7 @@ class Journey:
         """Out of flight: close its balancer connection, keep it a while for request_info."""
         b = req.backend
         if b is not None:
-            b.active -= 1
+            b.lb.closed(b)
             req.backend = None
         del self.live[req.id]
         self.finished[req.id] = req

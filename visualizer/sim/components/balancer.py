@@ -82,6 +82,13 @@ class Balancer(Node):
                 return b
         return None
 
+    def set_algorithm(self, algorithm: str) -> None:
+        self.algorithm = algorithm
+
+    def closed(self, b: Backend) -> None:
+        """A request counted open on backend `b` has ended (answered, failed or retried)."""
+        b.active -= 1
+
     def rebuild_pool(self) -> None:
         """Recompute the rotation after a detection, an add or a remove."""
         self.pool = [b for b in self.backends if b.detected_up]
@@ -137,7 +144,7 @@ class Balancer(Node):
             return False
         tried.append(node)
         req.tried = tried
-        b.active -= 1
+        self.closed(b)
         req.backend = None
         self.model.travel(req, node, self, self.lat.get(node.id, 0.0), forward=False)
         return True

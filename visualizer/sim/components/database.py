@@ -140,11 +140,8 @@ class Database(Server):
                 if rep.mode == FROZEN and rep.status == UP:
                     rep.resume(now)
         elif self.role == FORMER_PRIMARY:
-            self.role = REPLICA
             prim = c.primary
-            self.lag_s = prim.lag_s if prim is not None else 0.1
-            self.mode, self.base_lsn = FROZEN, c.promote_have
-            c.replicas.append(self)
+            self.join(c, prim.lag_s if prim is not None else 0.1, c.promote_have)
             if prim is not None and not self.model.graph.has_edge(prim.id, self.id):
                 self.model.add_link(prim, self, self.lat.get(prim.id, 0.001))
             self._start_catchup()
@@ -172,9 +169,27 @@ class Database(Server):
         if self.token != token or self.status != DOWN:
             return
         self.set_status(REMOVED, self.model.time)
-        self.token += 1
+        self.cancel_timers()
         self.model.log("replaced", self.id)
         add_replica(self)
+
+    def join(self, cluster: "Cluster", lag_s: float, have: int) -> None:
+        """Become a replica of `cluster` holding its first `have` writes (frozen until it catches up)."""
+        self.cluster = cluster
+        self.role = REPLICA
+        self.lag_s = lag_s
+        self.mode, self.base_lsn = FROZEN, have
+        cluster.add_replica(self)
+
+    def become_primary(self, committed: int, failover_s: float | None) -> None:
+        """Promoted: it takes the writes now, with the old primary's failover timer setting."""
+        self.role, self.mode, self.base_lsn, self.promoted = PRIMARY, "", committed, True
+        self.failover_s = failover_s
+
+    def step_down(self) -> None:
+        """A replica took over while it was down: it is a former primary, its timers void."""
+        self.role = FORMER_PRIMARY
+        self.cancel_timers()
 
     def copy_size_from(self, tpl: "Server", now: float) -> None:
         super().copy_size_from(tpl, now)
@@ -189,11 +204,9 @@ def promote(rep: Database) -> None:
     c = rep.cluster
     old = c.primary
     c.promote(rep, now)
-    rep.role, rep.mode, rep.base_lsn, rep.promoted = PRIMARY, "", c.committed, True
+    rep.become_primary(c.committed, old.failover_s if old is not None else rep.failover_s)
     if old is not None:
-        rep.failover_s = old.failover_s
-        old.role = FORMER_PRIMARY
-        old.cancel_timers()     # its pending automatic failover among them
+        old.step_down()         # its pending automatic failover is void
     for r in c.replicas:
         if r.status == UP and r.mode == FROZEN:
             r.resume(now)
@@ -218,17 +231,14 @@ def add_replica(tpl: Database) -> Database:
     model = tpl.model
     c = tpl.cluster
     new = clone(model, tpl, "db_replica")
-    new.cluster = c
-    if not new.lag_s and c.replicas:
-        new.lag_s = c.replicas[0].lag_s
+    lag = new.lag_s or (c.replicas[0].lag_s if c.replicas else 0.0)
     prim = c.primary
     if prim is not None:
         model.add_link(prim, new, prim.lat.get(tpl.id, 0.001))
     for n in list(model.nodes):
         if c in getattr(n, "clusters", ()):
             model.add_link(n, new, n.lat.get(tpl.id, n.call_lat))
-    new.mode, new.base_lsn = FROZEN, c.committed   # starts from a fresh copy of the data
-    c.replicas.append(new)
+    new.join(c, lag, c.committed)             # starts from a fresh copy of the data
     model.log("add_server", new.id)
     new._start_catchup()
     return new
