@@ -1,11 +1,15 @@
 """A database cluster: one primary's write log, its replicas, promotion, lost writes and recovery.
 
 A scenario may hold several clusters (shards, a second data centre): each is its own object, found
-from the primary -> replica links. Write number n (its log sequence number, lsn) is `times[n-1]`,
-committed on the primary at that time; each replica knows how far into this log it has applied.
+from the primary -> replica links. Write number n (its log sequence number, lsn) was committed on
+the primary at `times[n - 1 - base]`; each replica knows how far into this log it has applied.
+The log keeps only the writes some serving replica may still need (`trim`), so it stays bounded
+however long the run: a replica that is down catches up by counting, not by reading entries.
 """
 
 from __future__ import annotations
+
+from bisect import bisect_right
 
 from typing import TYPE_CHECKING
 
@@ -17,14 +21,18 @@ if TYPE_CHECKING:
     from visualizer.sim.requests import Request
     from visualizer.sim.servers import Server
 
+TRIM_MIN = 4096           # log entries kept before trimming is tried
+
 
 class Cluster:
     """The primary's write log and the members that copy it."""
 
     def __init__(self, name: str) -> None:
         self.name = name                      # the id of its first primary
-        self.times: list[float] = []
-        self.keys: list[int] = []
+        self.times: list[float] = []         # commit times of writes base+1 .. committed
+        self.keys: list[int] = []            # their keys
+        self.base = 0                        # writes trimmed from the front of the log
+        self.trim_at = TRIM_MIN
         self.key_last: dict[int, int] = {}   # key -> lsn of its newest write on the primary
         self.primary: Database | None = None
         self.replicas: list[Database] = []   # every replica ever, in creation order
@@ -36,7 +44,15 @@ class Cluster:
 
     @property
     def committed(self) -> int:
-        return len(self.times)
+        return self.base + len(self.times)
+
+    def applied_by(self, t: float) -> int:
+        """Writes committed at or before `t` (what a replica lagging to `t` has applied)."""
+        return self.base + bisect_right(self.times, t)
+
+    def keys_after(self, lsn: int) -> list[int]:
+        """Keys of the writes after number `lsn` (lsn >= base: serving replicas pin the log)."""
+        return self.keys[max(0, lsn - self.base):]
 
     def members(self) -> list["Database"]:
         return ([self.primary] if self.primary is not None else []) + list(self.replicas)
@@ -49,9 +65,22 @@ class Cluster:
         """The primary acknowledges a write; returns its lsn."""
         self.times.append(now)
         self.keys.append(key)
-        lsn = len(self.times)
+        lsn = self.base + len(self.times)
         self.key_last[key] = lsn
+        if len(self.times) >= self.trim_at:
+            self.trim(now)
         return lsn
+
+    def trim(self, now: float) -> None:
+        """Forget the writes every serving replica has applied (none serving: all of them)."""
+        serving = [r.applied(now) for r in self.replicas if r.status == UP]
+        keep_from = min(serving) if serving else self.committed
+        k = keep_from - self.base
+        if k > 0:
+            del self.times[:k]
+            del self.keys[:k]
+            self.base = keep_from
+        self.trim_at = max(TRIM_MIN, 2 * len(self.times))
 
     def route(self, req: "Request", caller: "Server") -> tuple["Database | None", str]:
         """Writes to the primary; reads round-robin over the serving replicas `caller` links to,
@@ -83,7 +112,7 @@ class Cluster:
         """Make `rep` the primary; writes it had not applied are lost. Returns how many."""
         have = rep.applied(now)
         self.promote_have = have
-        lost_keys = self.keys[have:]
+        lost_keys = self.keys_after(have)
         for key in lost_keys:
             if self.key_last.get(key, 0) > have:
                 # the new primary holds an older version (or none); we do not track which

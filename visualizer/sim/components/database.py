@@ -57,7 +57,7 @@ class Database(Server):
                 c.commit(req.key, now)
         elif self.mode and self is not c.primary:
             if self.mode == STREAM:
-                applied = bisect_right(c.times, now - self.lag_s)
+                applied = c.base + bisect_right(c.times, now - self.lag_s)
                 if applied < self.base_lsn:
                     applied = self.base_lsn
             else:
@@ -71,7 +71,7 @@ class Database(Server):
     def applied(self, now: float) -> int:
         """How many writes of the cluster's log this copy has applied at `now`."""
         if self.mode == STREAM:
-            return max(self.base_lsn, bisect_right(self.cluster.times, now - self.lag_s))
+            return max(self.base_lsn, self.cluster.applied_by(now - self.lag_s))
         if self.mode == CATCHUP:
             span = self.catch_t1 - self.catch_t0
             f = 1.0 if span <= 0 else min(1.0, max(0.0, (now - self.catch_t0) / span))
