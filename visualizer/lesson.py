@@ -37,6 +37,7 @@ class LessonPlayer:
     auto: bool = False
     index: int = -1                      # current beat; -1 before the first
     starts: list[float] = field(default_factory=list)   # simulated start time of each beat reached
+    dones: list[float | None] = field(default_factory=list)  # when each reached beat's task was done
     done_at: float | None = None         # when the current beat's task was done (None: waiting)
     timeline: Timeline = field(init=False)
 
@@ -122,7 +123,7 @@ class LessonPlayer:
     def apply(self, cmd: C.Command) -> None:
         """A student's own command (a click): forks the future, may complete a waiting beat."""
         self.timeline.apply(cmd)
-        del self.starts[self.index + 1:]
+        self._forget_future()
         self._check_done()
 
     def next(self) -> None:
@@ -173,13 +174,30 @@ class LessonPlayer:
     def _begin(self, k: int) -> None:
         self.index = k
         del self.starts[k:]
+        del self.dones[k:]
         self.starts.append(self.sim.time)
+        self.dones.append(None)
         self.done_at = None
         beat = self.beats[k] if k < len(self.beats) else None
         if beat is None or beat.action == "note" or (beat.wait and self._already_true(beat)):
-            self.done_at = self.sim.time
+            self._mark_done(self.sim.time)
         elif not beat.wait or self.auto:
             self._do_task()
+
+    def _mark_done(self, t: float) -> None:
+        """The current beat's task is done (at `t`); remembered, so a seek finds it done again."""
+        self.done_at = t
+        self.dones[self.index] = t
+
+    def _forget_future(self) -> None:
+        """A new command forked the model: beats after this one, and a task done after now, are
+        no longer this history's."""
+        del self.starts[self.index + 1:]
+        del self.dones[self.index + 1:]
+        done = self.dones[self.index] if self.index < len(self.dones) else None
+        if done is not None and done > self.sim.time:
+            self.dones[self.index] = None
+            self.done_at = None
 
     def _already_true(self, beat: Beat) -> bool:
         """The student got ahead of the caption: what the beat asks for is already so."""
@@ -203,8 +221,8 @@ class LessonPlayer:
                 self.timeline.apply(cmd)
             except C.CommandError:
                 pass  # already done by other means (e.g. the node is already down)
-            del self.starts[self.index + 1:]
-        self.done_at = self.sim.time
+            self._forget_future()
+        self._mark_done(self.sim.time)
 
     def _next_due(self) -> float | None:
         if self.index + 1 < len(self.starts):
@@ -217,6 +235,10 @@ class LessonPlayer:
     def _check_done(self) -> None:
         if not self.waiting:
             return
+        recorded = self.dones[self.index] if self.index < len(self.dones) else None
+        if recorded is not None and recorded <= self.sim.time:
+            self.done_at = recorded
+            return
         beat = self.beat
         wanted = C.event_for(beat.action) if beat else None
         start = self.starts[self.index]
@@ -224,13 +246,10 @@ class LessonPlayer:
             if ev.t < start:
                 break
             if ev.event == wanted and (beat.node is None or beat.action == "add_server" or ev.node == beat.node):
-                self.done_at = ev.t
+                self._mark_done(ev.t)
                 return
 
     def _recheck_after_seek(self) -> None:
-        beat = self.beat
+        """After a seek: the beat's task is done if this history had done it by now."""
         self.done_at = None
-        if beat is None or beat.action == "note" or not beat.wait:
-            self.done_at = self.starts[self.index]
-        else:
-            self._check_done()
+        self._check_done()

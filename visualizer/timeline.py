@@ -58,13 +58,20 @@ class Timeline:
         self.advance_to(self.sim.time + dt)
 
     def advance_to(self, target: float) -> None:
-        """Run forward to `target`, applying each logged command at its own time."""
+        """Run forward to `target`, applying each logged command at its own time.
+
+        Time moves only when the target is later than now: commands logged at one instant are
+        applied one after the other, with nothing run between them, and events they schedule for
+        that instant wait until time moves on, exactly as when they were first applied.
+        """
         while self.applied < len(self.log) and self.log[self.applied].t <= target:
             entry = self.log[self.applied]
-            self._run_with_checkpoints(entry.t)
+            if entry.t > self.sim.time:
+                self._run_with_checkpoints(entry.t)
             self.sim.apply(entry.cmd)
             self.applied += 1
-        self._run_with_checkpoints(target)
+        if target > self.sim.time:
+            self._run_with_checkpoints(target)
         self.horizon = max(self.horizon, self.sim.time)
 
     def apply(self, cmd: Command) -> None:
