@@ -21,8 +21,8 @@ def main() -> None:
             player.step(1 / 60)      # what the window does at 1x speed and 60 fps
         run_s = time.perf_counter() - t0
         played = player.sim.time
-        marks = player.timeline._checkpoints
-        sizes = [len(blob) for _, _, blob in marks]
+        marks = player.timeline.checkpoints
+        sizes = [len(c.blob) for c in marks]
         backs = []
         for k in range(len(player.starts) - 1, 0, -1):
             t1 = time.perf_counter()

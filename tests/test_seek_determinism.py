@@ -116,3 +116,38 @@ def test_seeks_land_on_the_seek_free_state(name: str, seed: int) -> None:
     seeking, _, problems = play(name, seed, seeks=True)
     assert not problems, problems[:5]
     assert lesson_print(seeking) == lesson_print(plain), "the two runs ended differently"
+
+
+def test_long_session_thins_checkpoints_and_seeks_stay_exact() -> None:
+    """Past the thinning point: forks far from any kept checkpoint still checkpoint new history,
+    every seek (back, and forward to the live end) lands on the state first seen there, and the
+    checkpoints held stay few."""
+    from visualizer.timeline import Timeline
+
+    sc = load("sandbox")
+    tl = Timeline(lambda: Simulation(sc, rate=150.0), every_events=2_000, recent_s=60.0)
+    rng = random.Random(4)
+    seen: dict[float, str] = {}
+    for k in range(60):
+        tl.step(rng.uniform(2.0, 8.0))
+        if k % 7 == 3:
+            try:
+                tl.apply(rng.choice([C.Fail("web1"), C.Recover("web1"), C.Fail("db2"),
+                                     C.Recover("db2"), C.SetRate(rng.choice([100.0, 200.0]))]))
+            except C.CommandError:
+                pass
+        seen[tl.time] = model_print(tl.sim)
+    assert tl.time > 200 and tl.checkpoints[1].t > 0
+    old = [c for c in tl.checkpoints if c.t < tl.horizon - 60.0]
+    assert len(old) < len([t for t in seen if t < tl.horizon - 60.0])     # thinned
+    live = tl.time
+    for t in rng.sample(sorted(seen), 12) + [live]:
+        tl.seek(t)
+        assert model_print(tl.sim) == seen[t], f"seek to {t:.3f}"
+    # fork in thinned history, far from any checkpoint: new history is checkpointed again
+    t_old = min(t for t in seen if t > tl.checkpoints[1].t + 20.0)
+    tl.seek(t_old)
+    tl.apply(C.SetRate(120.0))
+    n = len(tl.checkpoints)
+    tl.step(30.0)
+    assert len(tl.checkpoints) > n and tl.checkpoints[-1].t > t_old + 20.0

@@ -13,7 +13,7 @@ SC = load("load-balancer")
 
 
 def fresh() -> Timeline:
-    return Timeline(lambda: Simulation(SC, seed=5), checkpoint_every=1.0)
+    return Timeline(lambda: Simulation(SC, seed=5), every_events=500)
 
 
 def report(tl: Timeline) -> str:

@@ -17,10 +17,6 @@ from visualizer.sim.control import beat_command
 from visualizer.sim.model import Simulation
 from visualizer.timeline import Timeline
 
-# Simulated seconds between checkpoints: a step back replays at most this much (tens of ms), while
-# pickling the model this often costs little even at 100x speed.
-CHECKPOINT_EVERY_S = 5.0
-
 
 def silent_copy(scenario: Scenario) -> Scenario:
     """The scenario without its timeline: in a lesson the player, not the model, runs the beats."""
@@ -43,8 +39,7 @@ class LessonPlayer:
 
     def __post_init__(self) -> None:
         quiet = silent_copy(self.scenario)
-        self.timeline = Timeline(lambda: Simulation(quiet, seed=self.seed, rate=self.rate),
-                                 checkpoint_every=CHECKPOINT_EVERY_S)
+        self.timeline = Timeline(lambda: Simulation(quiet, seed=self.seed, rate=self.rate))
         self._begin(0)
 
     # what the window shows -----------------------------------------------------------------
@@ -177,6 +172,7 @@ class LessonPlayer:
         del self.dones[k:]
         self.starts.append(self.sim.time)
         self.dones.append(None)
+        self.timeline.pin()              # a step back to this beat restores, never replays
         self.done_at = None
         beat = self.beats[k] if k < len(self.beats) else None
         if beat is None or beat.action == "note" or (beat.wait and self._already_true(beat)):

@@ -1,10 +1,17 @@
 """Time travel over a deterministic simulation: checkpoints, seek, and fork-on-edit.
 
 The simulation is a pure function of (scenario, seed, commands applied at given times), so the
-store keeps the command log and a few pickled copies of the model (pickle is a few times faster
-than copy.deepcopy here and the bytes are compact); seeking to any past time restores
-the nearest earlier checkpoint and replays the logged commands up to that time. Applying a new
-command while in the past drops the logged future first, as a time-travel store forks.
+store keeps the command log and pickled copies of the model; seeking to any time restores the
+nearest earlier checkpoint and replays the logged commands up to that time (forward too, when a
+checkpoint lies ahead). Applying a new command while in the past drops the logged future first,
+as a time-travel store forks.
+
+Checkpoints are spaced by the work the model did (events scheduled), not by simulated seconds,
+so a replay between two of them costs about the same at any traffic: dense over the last
+`recent_s` simulated seconds, thinned further back, never thinned at pinned moments (a lesson's
+beats). Each holds the model without its append-only histories (event log, per-second series):
+only what they gained since the previous checkpoint is stored with it, so a checkpoint stays
+small however long the session.
 """
 
 from __future__ import annotations
@@ -12,9 +19,15 @@ from __future__ import annotations
 import bisect
 import pickle
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 from visualizer.sim.commands import Command
+
+EVENTS_PER_CHECKPOINT = 15_000    # about 40 ms of replay on this machine
+SLICE_S = 0.5                     # the model runs in slices this long; checkpoints fall between
+MAX_GAP_S = 60.0                  # ... and at least this often, however quiet the model
+RECENT_S = 600.0                  # every checkpoint of the last ten simulated minutes is kept
+OLD_GAP = 8                       # further back, one per this many ordinary spacings
 
 
 class Model(Protocol):
@@ -22,6 +35,9 @@ class Model(Protocol):
 
     def run_until(self, t: float) -> None: ...
     def apply(self, cmd: Command) -> None: ...
+    def work(self) -> int: ...
+    def detach_histories(self) -> dict[str, list[Any]]: ...
+    def attach_histories(self, histories: dict[str, list[Any]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -33,21 +49,35 @@ class Logged:
 
 
 @dataclass
+class Checkpoint:
+    """The model at time `t` with `applied` log entries applied, and its histories' growth since
+    the previous checkpoint (`tails`, with `lens` the histories' full lengths here)."""
+
+    t: float
+    applied: int
+    work: int
+    blob: bytes
+    tails: dict[str, list[Any]]
+    lens: dict[str, int]
+    pinned: bool = False
+
+
+@dataclass
 class Timeline:
     """The current model plus everything needed to move it to any time already reached."""
 
     make: Callable[[], Model]
-    checkpoint_every: float = 2.0
-    max_checkpoints: int = 64
+    every_events: int = EVENTS_PER_CHECKPOINT
+    recent_s: float = RECENT_S
     sim: Model = field(init=False)
     log: list[Logged] = field(default_factory=list)
     applied: int = 0          # how many entries of `log` the current model has had applied
     horizon: float = 0.0      # the furthest time reached in this history
-    _checkpoints: list[tuple[float, int, bytes]] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sim = self.make()
-        self._checkpoints = [(self.sim.time, 0, _freeze(self.sim))]
+        self._checkpoint(pinned=True)
 
     @property
     def time(self) -> float:
@@ -67,11 +97,11 @@ class Timeline:
         while self.applied < len(self.log) and self.log[self.applied].t <= target:
             entry = self.log[self.applied]
             if entry.t > self.sim.time:
-                self._run_with_checkpoints(entry.t)
+                self._run(entry.t)
             self.sim.apply(entry.cmd)
             self.applied += 1
         if target > self.sim.time:
-            self._run_with_checkpoints(target)
+            self._run(target)
         self.horizon = max(self.horizon, self.sim.time)
 
     def apply(self, cmd: Command) -> None:
@@ -88,31 +118,82 @@ class Timeline:
         """Forget everything after the present: logged commands and checkpoints."""
         now = self.sim.time
         del self.log[self.applied:]
-        self._checkpoints = [c for c in self._checkpoints if c[0] <= now]
+        while self.checkpoints[-1].t > now:
+            self.checkpoints.pop()
         self.horizon = now
 
     def seek(self, t: float) -> None:
-        """Move to simulated time `t`: back by checkpoint + replay, forward by running."""
+        """Move to simulated time `t`: restore the nearest checkpoint at or before it (behind or
+        ahead of now) when that saves replay, then run forward."""
         t = max(0.0, t)
-        if t < self.sim.time:
-            times = [c[0] for c in self._checkpoints]
-            i = max(0, bisect.bisect_right(times, t) - 1)
-            _, self.applied, saved = self._checkpoints[i]
-            self.sim = pickle.loads(saved)
+        i = max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
+        c = self.checkpoints[i]
+        ahead = c.t > self.sim.time and c.work - self.sim.work() > self.every_events // 2
+        if t < self.sim.time or ahead:
+            self._restore(i)
         self.advance_to(t)
 
-    def _run_with_checkpoints(self, stop: float) -> None:
-        """run_until(stop), saving a checkpoint each `checkpoint_every` seconds of new history."""
-        while True:
-            due = self._checkpoints[-1][0] + self.checkpoint_every
-            if due > stop or due <= self.sim.time:
-                self.sim.run_until(max(stop, self.sim.time))
-                return
-            self.sim.run_until(due)
-            self._checkpoints.append((self.sim.time, self.applied, _freeze(self.sim)))
-            if len(self._checkpoints) > self.max_checkpoints:
-                del self._checkpoints[1::2]  # thin out evenly, always keeping the start
+    def pin(self) -> None:
+        """Keep a checkpoint of this moment for good (a lesson's beat), if now is new history."""
+        last = self.checkpoints[-1]
+        if self.sim.time > last.t or (self.sim.time == last.t and self.applied > last.applied):
+            self._checkpoint(pinned=True)
+        elif self.sim.time == last.t:
+            last.pinned = True
 
+    def held_bytes(self) -> int:
+        """Memory the checkpoints hold (their pickles), for benchmarks and the status line."""
+        return sum(len(c.blob) for c in self.checkpoints)
 
-def _freeze(sim: Model) -> bytes:
-    return pickle.dumps(sim, protocol=pickle.HIGHEST_PROTOCOL)
+    # ---- internals -------------------------------------------------------------------------------
+
+    def _run(self, stop: float) -> None:
+        """run_until(stop) in slices, checkpointing new history as work accumulates."""
+        while self.sim.time < stop:
+            self.sim.run_until(min(stop, self.sim.time + SLICE_S))
+            last = self.checkpoints[-1]
+            if self.sim.time > last.t and (self.sim.work() - last.work >= self.every_events
+                                           or self.sim.time - last.t >= MAX_GAP_S):
+                self._checkpoint()
+
+    def _checkpoint(self, pinned: bool = False) -> None:
+        sim = self.sim
+        histories = sim.detach_histories()
+        try:
+            blob = pickle.dumps(sim, protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            sim.attach_histories(histories)
+        prev = self.checkpoints[-1].lens if self.checkpoints else {}
+        tails = {k: v[prev.get(k, 0):] for k, v in histories.items()}
+        lens = {k: len(v) for k, v in histories.items()}
+        self.checkpoints.append(Checkpoint(sim.time, self.applied, sim.work(), blob, tails, lens, pinned))
+        self._thin()
+
+    def _restore(self, i: int) -> None:
+        c = self.checkpoints[i]
+        sim = pickle.loads(c.blob)
+        histories: dict[str, list[Any]] = {k: [] for k in c.tails}
+        for earlier in self.checkpoints[: i + 1]:
+            for k, tail in earlier.tails.items():
+                histories.setdefault(k, []).extend(tail)
+        sim.attach_histories(histories)
+        self.sim = sim
+        self.applied = c.applied
+
+    def _thin(self) -> None:
+        """Older than recent_s before the newest: keep one per OLD_GAP spacings (and the pinned)."""
+        cps = self.checkpoints
+        cutoff = cps[-1].t - self.recent_s
+        gap = self.every_events * OLD_GAP
+        k = 1
+        kept_work = cps[0].work
+        while k < len(cps) - 1 and cps[k].t < cutoff:
+            c = cps[k]
+            if c.pinned or c.work - kept_work >= gap:
+                kept_work = c.work
+                k += 1
+                continue
+            nxt = cps[k + 1]                # its histories' growth moves to the next one
+            for key, tail in c.tails.items():
+                nxt.tails[key] = tail + nxt.tails.get(key, [])
+            del cps[k]

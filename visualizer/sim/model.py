@@ -144,8 +144,11 @@ class Simulation(Journey):
         return new
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled without the snapshot caches (rebuilt on demand)."""
-        return {**self.__dict__, "view_cache": {}}
+        """Pickled (a time-travel checkpoint) with only what decides the future: no snapshot
+        caches, no finished requests kept for clicks on recent dots, no finished requests still
+        queued for the deadline timer (it skips them anyway)."""
+        return {**self.__dict__, "view_cache": {}, "finished": {}, "finished_order": deque(),
+                "deadlines": deque(r for r in self.deadlines if not r.done)}
 
     # ---- graph bookkeeping (used by topology and control) -------------------------------------
 
@@ -170,6 +173,23 @@ class Simulation(Journey):
 
     def log(self, event: str, node: str) -> None:
         self.events.append(Event(self.time, event, node))
+
+    def work(self) -> int:
+        """Events scheduled so far: how much the model has done (the time-travel store spaces its
+        checkpoints by it)."""
+        return self.q.seq
+
+    def detach_histories(self) -> dict[str, list[Any]]:
+        """Take out the append-only histories (event log, per-second series) and return them; a
+        checkpoint stores only what they gained since the previous one."""
+        out = {"events": self.events, "rows": self.stats.rows}
+        self.events, self.stats.rows = [], []
+        return out
+
+    def attach_histories(self, histories: dict[str, list[Any]]) -> None:
+        """Put back what detach_histories took (or a copy rebuilt from checkpoints)."""
+        self.events, self.stats.rows = histories["events"], histories["rows"]
+        self.view_cache = {}
 
     def lost_writes(self) -> int:
         """Writes lost at a promotion and not yet restored, over every cluster."""

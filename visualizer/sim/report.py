@@ -73,34 +73,35 @@ class Stats:
         self.failed: dict[str, int] = {}
         self.stale_reads = 0
         self.latencies = LatencyHistogram()         # ms, every completed request
-        self.bins: list[list[Any]] = []             # per second: [gen, done, failed, stale, lat_ms]
+        self.cur_k = 0                              # the open second (all earlier ones are rows)
+        self.cur: list[Any] = [0, 0, 0, 0, []]      # its [generated, done, failed, stale, lat_ms]
         self.rows: list[tuple[float, ...]] = []     # closed seconds, SERIES_COLUMNS
         self.window: deque[tuple[float, int, str, bool, str, int, float]] = deque()
         self.n_finished = 0                         # ever appended to the window
 
     def bin(self, t: float) -> list[Any]:
-        """The counters of the simulated second containing `t` (closing earlier ones)."""
+        """The counters of the simulated second containing `t` (time only moves on: closing the
+        seconds before it)."""
         k = int(t)
-        bins = self.bins
-        if k >= len(bins):
-            while len(bins) <= k:
-                bins.append([0, 0, 0, 0, []])
+        if k != self.cur_k:
             self.close_rows(k)
-        return bins[k]
+        return self.cur
 
     def close_rows(self, upto: int) -> None:
-        """Turn seconds [len(rows), upto) into series rows; their latencies are then dropped."""
-        for k in range(len(self.rows), upto):
-            b = self.bins[k] if k < len(self.bins) else [0, 0, 0, 0, []]
+        """Turn seconds [len(rows), upto) into series rows; the open second moves to `upto`."""
+        rows = self.rows
+        for k in range(len(rows), upto):
+            b = self.cur if k == self.cur_k else (0, 0, 0, 0, ())
             p50, p95, p99 = percentiles(b[4])
-            self.rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3]))
-            b[4] = None
+            rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3]))
+        if self.cur_k < upto:
+            self.cur_k = upto
+            self.cur = [0, 0, 0, 0, []]
 
     def generated_one(self, t: float) -> None:
         """Count one new request."""
         self.generated += 1
-        k = int(t)
-        (self.bins[k] if k < len(self.bins) else self.bin(t))[0] += 1
+        (self.cur if int(t) == self.cur_k else self.bin(t))[0] += 1
 
     def stale_read(self, t: float) -> None:
         """Count one read answered from an out-of-date copy."""

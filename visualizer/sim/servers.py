@@ -203,6 +203,12 @@ class Server(Node):
         """Forget visits that have ended (kept only to find who is inside when the node fails)."""
         self.visits = {r: v for r, v in self.visits.items() if v.leaves is None or v.leaves > now}
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without visits that have ended (kept only to find who is inside at a crash)."""
+        now = self.model.time if self.model is not None else 0.0
+        return {**self.__dict__,
+                "visits": {r: v for r, v in self.visits.items() if v.leaves is None or v.leaves > now}}
+
     # ---- the queue -------------------------------------------------------------------------------
 
     def fill(self) -> None:
