@@ -61,6 +61,12 @@ class Cluster:
         """A replica joins (a new one, or a former primary back as one)."""
         self.replicas.append(rep)
 
+    def drop_replica(self, rep: "Database") -> None:
+        """A replica removed for good (its replacement will join)."""
+        if rep in self.replicas:
+            self.replicas.remove(rep)
+            self.read_rr = 0 if self.read_rr >= len(self.replicas) else self.read_rr
+
     def commit(self, key: int, now: float) -> int:
         """The primary acknowledges a write; returns its lsn."""
         self.times.append(now)

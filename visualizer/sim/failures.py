@@ -53,13 +53,17 @@ def booted(arg: tuple[Node, int]) -> None:
         node.model.log("booted", node.id)
 
 
-def clone(model: "Model", tpl: Node, kind: str) -> Node:
-    """A new node of `kind` configured like `tpl` (same size and speed), registered in the model."""
+def clone(model: "Model", tpl: Node, kind: str, in_place_of: Node | None = None) -> Node:
+    """A new node of `kind` configured like `tpl` (same size and speed), registered in the model
+    (in the place of `in_place_of`, a node removed for good, if given)."""
     new = registry.spec(kind).build(tpl.cfg, len(model.nodes))  # type: ignore[attr-defined]
     new.id = new_id(model, tpl.id)
     if isinstance(new, Server) and isinstance(tpl, Server):
         new.copy_size_from(tpl, model.time)
-    model.add_node(new)
+    if in_place_of is not None:
+        model.replace_node(in_place_of, new)
+    else:
+        model.add_node(new)
     schedule_random_failure(model, new)
     return new
 
@@ -68,7 +72,7 @@ def new_id(model: "Model", base: str) -> str:
     """web1 -> the first free of web1, web2, ...; a name without digits gets one appended."""
     prefix = base.rstrip("0123456789") or base
     n = 1
-    while f"{prefix}{n}" in model.by_id:
+    while f"{prefix}{n}" in model.by_id or f"{prefix}{n}" in model.retired:
         n += 1
     return f"{prefix}{n}"
 

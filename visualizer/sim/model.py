@@ -56,6 +56,7 @@ class Simulation(Journey):
         self.graph_version = 0
         self.nodes: list[Node] = []
         self.by_id: dict[str, Node] = {}
+        self.retired: set[str] = set()      # ids of nodes replaced for good
         self.clients: list[Any] = []
         self.balancers: list[Any] = []      # the load balancers, for commands that name none
         self.n_private = 0
@@ -160,6 +161,21 @@ class Simulation(Journey):
         self.graph.add_node(node.id, kind=node.kind)
         if assign_ip:
             node.ip = self.new_private_ip()
+        self.graph_version += 1
+
+    def replace_node(self, old: Node, new: Node) -> None:
+        """`new` takes the place of a node removed for good (a lost replica's replacement): its
+        index (a new machine, so a new address), the old one's links gone, so a long run does not
+        pile up dead nodes."""
+        new.idx, new.model, new.ip = old.idx, self, self.new_private_ip()
+        self.nodes[old.idx] = new
+        del self.by_id[old.id]
+        self.retired.add(old.id)          # never reused: the event log still names it
+        self.by_id[new.id] = new
+        for n in self.nodes:
+            n.unlink(old.id)
+        self.graph.remove_node(old.id)
+        self.graph.add_node(new.id, kind=new.kind)
         self.graph_version += 1
 
     def add_link(self, a: Node, b: Node, latency_s: float) -> None:

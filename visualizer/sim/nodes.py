@@ -78,6 +78,10 @@ class Node:
         """Remember the latency of a new link from here (the model draws the link)."""
         self.lat[other.id] = latency_s
 
+    def unlink(self, other_id: str) -> None:
+        """Forget the link to a node that is gone."""
+        self.lat.pop(other_id, None)
+
     def successors(self) -> list["Node"]:
         """The nodes this one links to, in link order."""
         by_id = self.model.by_id

@@ -23,6 +23,7 @@ class Model(Protocol):
     by_id: dict[str, "Node"]
     graph: "nx.DiGraph"
     live: dict[int, "Request"]
+    retired: set[str]
 
     def push(self, t: float, handler: Callable[[Any], None], arg: Any = None) -> None:
         """Schedule `handler(arg)` at simulated time `t` (the one scheduling path)."""
@@ -41,6 +42,12 @@ class Model(Protocol):
 
     def fail(self, req: "Request", reason: str, node: "Node", release_caller: bool = True) -> None:
         """End `req` in failure (once), at `node`, for `reason`."""
+
+    def add_node(self, node: "Node", assign_ip: bool = True) -> None:
+        """Register a new node (a clone)."""
+
+    def replace_node(self, old: "Node", new: "Node") -> None:
+        """`new` takes the slot of a node removed for good."""
 
     def add_link(self, a: "Node", b: "Node", latency_s: float) -> None:
         """Draw a new link (a replica joining its cluster, say)."""

@@ -171,7 +171,7 @@ class Database(Server):
         self.set_status(REMOVED, self.model.time)
         self.cancel_timers()
         self.model.log("replaced", self.id)
-        add_replica(self)
+        add_replica(self, in_place=True)
 
     def join(self, cluster: "Cluster", lag_s: float, have: int) -> None:
         """Become a replica of `cluster` holding its first `have` writes (frozen until it catches up)."""
@@ -224,20 +224,24 @@ def _add_replica_event(tpl: Database) -> None:
     add_replica(tpl)
 
 
-def add_replica(tpl: Database) -> Database:
-    """Provision a new replica like `tpl`: linked from the primary and its callers; catches up."""
+def add_replica(tpl: Database, in_place: bool = False) -> Database:
+    """Provision a new replica like `tpl` (in its place, when `tpl` was lost for good): linked from
+    the primary and its callers; catches up before it serves."""
     from visualizer.sim.failures import clone
 
     model = tpl.model
     c = tpl.cluster
-    new = clone(model, tpl, "db_replica")
+    links = {n.id: n.lat[tpl.id] for n in model.nodes if tpl.id in n.lat}
+    if in_place:
+        c.drop_replica(tpl)
+    new = clone(model, tpl, "db_replica", in_place_of=tpl if in_place else None)
     lag = new.lag_s or (c.replicas[0].lag_s if c.replicas else 0.0)
     prim = c.primary
     if prim is not None:
-        model.add_link(prim, new, prim.lat.get(tpl.id, 0.001))
+        model.add_link(prim, new, links.get(prim.id, 0.001))
     for n in list(model.nodes):
         if c in getattr(n, "clusters", ()):
-            model.add_link(n, new, n.lat.get(tpl.id, n.call_lat))
+            model.add_link(n, new, links.get(n.id, n.call_lat))
     new.join(c, lag, c.committed)             # starts from a fresh copy of the data
     model.log("add_server", new.id)
     new._start_catchup()
