@@ -151,6 +151,72 @@ def run_simpy(seconds: float) -> tuple[float, float, int]:
     return wall, cpu, next(env._eid) - e0
 
 
+def run_simpy_lean(seconds: float, rate: float = RATE) -> tuple[float, float, int]:
+    """The same design as lean SimPy, start-up included: one process per request, consecutive
+    delays merged into one timeout, no hop records, the client's timeout checked at the end."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    env = simpy.Environment()
+    rnd = random.Random(1)
+    webs = [simpy.Resource(env, WEB_WORKERS) for _ in range(WEBS)]
+    active = [0] * WEBS
+    primary = simpy.Resource(env, DB_WORKERS)
+    replicas = [simpy.Resource(env, DB_WORKERS) for _ in range(REPLICAS)]
+    dns_cache: dict[int, float] = {}
+    done = [0, 0]
+    rr = [0]
+    ms = 0.001
+    web_rate, db_rate = 1000.0 / WEB_MS, 1000.0 / DB_MS
+
+    def journey(user: int, write: bool):
+        t0 = env.now
+        lat = LAT["lb"] * ms
+        if dns_cache.get(user, -1.0) <= t0:
+            lat += 2 * LAT["dns"] * ms
+            dns_cache[user] = t0 + 2 * LAT["dns"] * ms + TTL_S
+        i = min(range(WEBS), key=lambda k: active[k])
+        active[i] += 1
+        yield env.timeout(lat + LAT["web"] * ms)
+        web = webs[i]
+        if len(web.queue) < QUEUE_LIMIT:
+            with web.request() as slot:
+                yield slot
+                if write:
+                    db = primary
+                else:
+                    rr[0] = (rr[0] + 1) % REPLICAS
+                    db = replicas[rr[0]]
+                yield env.timeout(rnd.expovariate(web_rate) + LAT["db"] * ms)
+                if len(db.queue) < QUEUE_LIMIT:
+                    with db.request() as dslot:
+                        yield dslot
+                        yield env.timeout(rnd.expovariate(db_rate))
+                    yield env.timeout(LAT["db"] * ms)
+        active[i] -= 1
+        yield env.timeout((LAT["web"] + LAT["lb"]) * ms)
+        done[env.now - t0 <= 2.0] += 1
+
+    def source():
+        while True:
+            yield env.timeout(rnd.expovariate(rate))
+            env.process(journey(rnd.randrange(USERS), rnd.random() >= READ_RATIO))
+
+    env.process(source())
+    env.run(until=seconds)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    return wall, cpu, next(env._eid)
+
+
+def run_core_headless(seconds: float, rate: float = RATE) -> tuple[float, float, int]:
+    """Our core as a headless run uses it, start-up included: no dots' plans."""
+    sc = combined_scenario()            # reading the file is not the model's start-up
+    w0, c0 = time.perf_counter(), time.process_time()
+    sim = Simulation(sc, rate=rate, plans=False)
+    sim.run_until(seconds)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    sim.check_conservation()
+    return wall, cpu, sim.q.seq
+
+
 def best(fn, seconds: float, repeat: int) -> tuple[float, float, int]:
     runs = [fn(seconds) for _ in range(repeat)]
     return min(runs, key=lambda r: r[1])
@@ -190,6 +256,11 @@ def main() -> None:
         print(f"{name:6s} {args.seconds / wall:7.1f}x real time (wall) {args.seconds / cpu:7.1f}x (cpu)"
               f"  {events / cpu:9.0f} events/s  {events / (args.seconds * RATE):5.2f} events/request")
     print(f"ratio  core is {rows['simpy'][1] / rows['core'][1]:.2f}x faster than SimPy (cpu time)")
+    for rate in (200.0, 1000.0):
+        core = best(lambda s: run_core_headless(s, rate), args.seconds, args.repeat)
+        lean = best(lambda s: run_simpy_lean(s, rate), args.seconds, args.repeat)
+        print(f"headless at {rate:g}/s, start-up included: core {core[1]:.2f} s cpu, lean SimPy "
+              f"{lean[1]:.2f} s cpu: core is {lean[1] / core[1]:.2f}x faster")
     n, ms = snapshot_ms()
     print(f"snapshot with {n} requests in flight: {ms:.2f} ms (median of 21)")
 

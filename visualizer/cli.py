@@ -124,7 +124,7 @@ def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
         if not args.force and Path(target).exists() and not _is_report(Path(target)):
             raise UsageError(f"--report {target}: the file exists and is not a report of ours; "
                              "pick another name or add --force to replace it")
-    sim = Simulation(sc, seed=args.seed, rate=args.rate)
+    sim = Simulation(sc, seed=args.seed, rate=args.rate, plans=False)   # a report needs no dots
     sim.run_until(args.duration or sc.meta.duration)
     text = json.dumps(sim.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     if target == "-":

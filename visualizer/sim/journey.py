@@ -53,7 +53,7 @@ class Journey:
         client = clients[user % len(clients)] if len(clients) > 1 else clients[0]
         self.next_id = rid = self.next_id + 1
         req = Request(rid, READ if u2 < self.read_ratio else WRITE, user, int(u3 * self.n_keys),
-                      now, now + self.timeout_s, client)
+                      now, now + self.timeout_s, client, self.plans)
         self.live[rid] = req
         self.stats.generated_one(now)
         self.deadlines.append(req)
@@ -68,7 +68,8 @@ class Journey:
         if to.passes_through and to.pool and to.status == "up":
             to.pass_through(req, client, now, t)
         else:
-            req.plan.append((now, t, client.idx, to.idx, ON_LINK, True))
+            if req.plan is not None:
+                req.plan.append((now, t, client.idx, to.idx, ON_LINK, True))
             req.dest = to
             push(t, to.receive, req)
         push(now + d.exponential() / self.rate, self._generate, token)
@@ -98,14 +99,16 @@ class Journey:
         if to.passes_through and to.pool and to.status == "up":
             to.pass_through(req, frm, t_from, t_to)
             return
-        req.plan.append((t_from, t_to, frm.idx, to.idx, ON_LINK, True))
+        if req.plan is not None:
+            req.plan.append((t_from, t_to, frm.idx, to.idx, ON_LINK, True))
         req.dest = to
         self.push(t_to, to.receive, req)
 
     def travel(self, req: Request, a: "Node", b: "Node", lat: float, forward: bool = True) -> None:
         """Over the link a -> b now; b.receive(req) when it gets there."""
         now = self.time
-        req.plan.append((now, now + lat, a.idx, b.idx, ON_LINK, forward))
+        if req.plan is not None:
+            req.plan.append((now, now + lat, a.idx, b.idx, ON_LINK, forward))
         req.dest = b
         self.push(now + lat, b.receive, req)
 
@@ -126,7 +129,8 @@ class Journey:
         while calls:
             caller = calls.pop()
             t2 = t + caller.lat.get(node.id, caller.call_lat)
-            req.plan.append((t, t2, node.idx, caller.idx, ON_LINK, False))
+            if req.plan is not None:
+                req.plan.append((t, t2, node.idx, caller.idx, ON_LINK, False))
             if not caller.on_answer(req, t2):
                 return              # the caller goes on with the request itself
             node, t = caller, t2
@@ -136,15 +140,17 @@ class Journey:
             lb, client = route[1], route[0]
             t1 = t + lb.lat[node.id]
             t2 = t1 + client.lat[lb.id]
-            plan.append((t, t1, node.idx, lb.idx, ON_LINK, False))
-            plan.append((t1, t2, lb.idx, client.idx, ON_LINK, False))
+            if plan is not None:
+                plan.append((t, t1, node.idx, lb.idx, ON_LINK, False))
+                plan.append((t1, t2, lb.idx, client.idx, ON_LINK, False))
             t = t2
         else:
             prev = node
             for k in range(len(route) - 1, -1, -1):
                 hop = route[k]
                 t1 = t + hop.lat.get(prev.id, 0.0)
-                plan.append((t, t1, prev.idx, hop.idx, ON_LINK, False))
+                if plan is not None:
+                    plan.append((t, t1, prev.idx, hop.idx, ON_LINK, False))
                 t = t1
                 prev = hop
         self.push(t, self._complete, req)
@@ -192,8 +198,9 @@ class Journey:
             b.lb.closed(b)
             req.backend = None
         del self.live[req.id]
-        self.finished[req.id] = req
-        order = self.finished_order
-        order.append(req.id)
-        if len(order) > KEEP_FINISHED:
-            del self.finished[order.popleft()]
+        if self.plans:                  # kept for clicks on the dots of recent requests
+            self.finished[req.id] = req
+            order = self.finished_order
+            order.append(req.id)
+            if len(order) > KEEP_FINISHED:
+                del self.finished[order.popleft()]

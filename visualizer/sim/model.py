@@ -27,7 +27,8 @@ from visualizer.sim.tiers import BY_NAME
 class Simulation(Journey):
     """One run of one scenario. Reads the scenario's attributes only; owns one seeded RNG."""
 
-    def __init__(self, scenario: Any, seed: int | None = None, rate: float | None = None) -> None:
+    def __init__(self, scenario: Any, seed: int | None = None, rate: float | None = None,
+                 plans: bool = True) -> None:
         self.scenario = scenario
         self.name: str = scenario.meta.name
         self.seed = int(scenario.meta.seed if seed is None else seed)
@@ -38,12 +39,13 @@ class Simulation(Journey):
         self.timeout_s = tr.timeout_ms / 1000.0
         self.n_users = int(tr.clients)
         self.n_keys = int(tr.keys)
+        self.plans = plans                  # False (headless): no dots' plans, no finished requests kept
         self.draws = Draws(self.seed)
         self.q = EventQueue()
         self.push = self.q.push            # the one scheduling path, bound once (it is hot)
         self.time = 0.0
         self.events: list[Event] = []
-        self.stats = Stats()
+        self.stats = Stats(window=plans)
         self.clusters: list[Cluster] = []
         self.live: dict[int, Request] = {}
         self.finished: dict[int, Request] = {}          # recent ones, for request_info

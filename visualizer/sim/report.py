@@ -39,7 +39,7 @@ class LatencyHistogram:
     BINS = PER_DECADE * 10    # up to 10**7 ms
 
     def __init__(self) -> None:
-        self.counts = np.zeros(self.BINS, dtype=np.int64)
+        self.counts = [0] * self.BINS
         self.count = 0
         self.total = 0.0
 
@@ -57,7 +57,7 @@ class LatencyHistogram:
         if not self.count:
             return float("nan")
         rank = q / 100.0 * (self.count - 1)
-        cum = np.cumsum(self.counts)
+        cum = np.cumsum(np.asarray(self.counts, dtype=np.int64))
         k = int(np.searchsorted(cum, rank, side="right"))
         before = cum[k - 1] if k else 0
         within = (rank - before + 0.5) / self.counts[k]
@@ -67,7 +67,8 @@ class LatencyHistogram:
 class Stats:
     """Every finished request lands here once; rows close as simulated seconds pass."""
 
-    def __init__(self) -> None:
+    def __init__(self, window: bool = True) -> None:
+        self.keep_window = window                   # False (headless): no sliding window
         self.generated = 0
         self.completed = 0
         self.failed: dict[str, int] = {}
@@ -120,11 +121,12 @@ class Stats:
         else:
             self.failed[reason] = self.failed.get(reason, 0) + 1
             b[2] += 1
-        w = self.window
         self.n_finished += 1
-        w.append((t, rid, node, ok, reason, kind, lat_ms))
-        while w[0][0] < t - WINDOW_S:
-            w.popleft()
+        if self.keep_window:
+            w = self.window
+            w.append((t, rid, node, ok, reason, kind, lat_ms))
+            while w[0][0] < t - WINDOW_S:
+                w.popleft()
 
     def series_array(self, upto: int) -> np.ndarray:
         """Closed rows as a float array of shape (n, len(SERIES_COLUMNS))."""

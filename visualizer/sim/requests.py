@@ -36,7 +36,7 @@ class Request:
                  "stale", "via", "t_via", "t_arr", "dead")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
-                 client: Any = None) -> None:
+                 client: Any = None, plan: bool = True) -> None:
         self.id = rid
         self.kind = kind
         self.user = user
@@ -51,7 +51,7 @@ class Request:
         self.route: list[Any] = [client] if client is not None else []  # nodes the answer passes back
         # the journey, planned as far as it is known: (t0, t1, node a, node b, phase, forward);
         # on a link a != b and the request goes from a to b over [t0, t1]; at a node a == b.
-        self.plan: list[tuple[float, float, int, int, int, bool]] = []
+        self.plan: list[tuple[float, float, int, int, int, bool]] | None = [] if plan else None
         self.dest: Any = None           # node it is travelling to
         self.calls: list[Any] = []      # the call stack: servers holding a worker until it answers
         self.backend: Any = None        # the balancer's record of the backend it counts it open on

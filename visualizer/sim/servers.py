@@ -82,7 +82,8 @@ class Server(Node):
             if len(self.queue) < self.queue_limit:
                 self.queue.append(req)
                 req.t_arr = now
-                req.plan.append((now, INF, self.idx, self.idx, QUEUED, True))
+                if req.plan is not None:
+                    req.plan.append((now, INF, self.idx, self.idx, QUEUED, True))
                 if free and free[0] < self.release_at:
                     self._ensure_release()
             else:
@@ -104,7 +105,8 @@ class Server(Node):
             self.purge(now)
         if self.calls_out:
             callee, reason = self.callee(req)
-            plan.append((now, e, i, i, IN_SERVICE, True))
+            if plan is not None:
+                plan.append((now, e, i, i, IN_SERVICE, True))
             if callee is None:          # it finds out when its code gets to the call
                 heapreplace(self.free, e)
                 self.busy_area += e - now
@@ -116,7 +118,8 @@ class Server(Node):
             self.visits[req] = Visit(arrived, now, None)
             req.calls.append(self)
             t = e + self.lat.get(callee.id, self.call_lat)
-            plan.append((e, t, i, callee.idx, ON_LINK, True))
+            if plan is not None:
+                plan.append((e, t, i, callee.idx, ON_LINK, True))
             req.dest = callee
             model.push(t, callee.receive, req)
             return
@@ -132,7 +135,8 @@ class Server(Node):
             self.visits[req] = Visit(arrived, now, e, None, 0.0, True)
         if self.serves_data:
             self.serve(req, now)
-        plan.append((now, e, i, i, IN_SERVICE, True))
+        if plan is not None:
+            plan.append((now, e, i, i, IN_SERVICE, True))
         model.answer(req, self, e)
 
     def on_answer(self, req: "Request", t: float) -> bool:

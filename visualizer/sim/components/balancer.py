@@ -109,8 +109,9 @@ class Balancer(Node):
         node = b.node
         t = t_lb + self.lat[node.id]
         plan = req.plan
-        plan.append((t_from, t_lb, frm.idx, self.idx, ON_LINK, True))
-        plan.append((t_lb, t, self.idx, node.idx, ON_LINK, True))
+        if plan is not None:
+            plan.append((t_from, t_lb, frm.idx, self.idx, ON_LINK, True))
+            plan.append((t_lb, t, self.idx, node.idx, ON_LINK, True))
         req.dest = node
         self.model.push(t, node.receive, req)
 

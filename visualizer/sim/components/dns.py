@@ -34,5 +34,6 @@ class Dns(Node):
         client.remember(req.user, now + self.ttl_s)
         entry = client.entry
         t_back = now + client.lat[self.id]
-        req.plan.append((now, t_back, self.idx, client.idx, ON_LINK, False))
+        if req.plan is not None:
+            req.plan.append((now, t_back, self.idx, client.idx, ON_LINK, False))
         model.send(req, client, t_back, entry, t_back + client.lat[entry.id])
