@@ -217,3 +217,13 @@ def test_every_action_is_derived_from_the_command_table():
     for action, cmd in C.ACTIONS.items():
         kinds = [s.kind for s in registry.kinds() if action in s.actions]
         assert kinds or action == "set_rate" or not cmd.needs_node, action
+
+
+@pytest.mark.parametrize("name", ["combined", "chaos"])
+def test_a_headless_run_without_plans_reports_exactly_what_the_window_model_does(name):
+    sc = scenario_mod.load(name)
+    drawn, bare = Simulation(sc, seed=2), Simulation(sc, seed=2, plans=False)
+    drawn.run_until(40.0)
+    bare.run_until(40.0)
+    assert bare.report() == drawn.report()
+    assert not bare.finished and drawn.finished and all(r.plan is None for r in bare.live.values())
