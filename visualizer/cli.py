@@ -10,15 +10,12 @@ import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
+from visualizer.errors import UsageError
 from visualizer.scenario import ScenarioError, bundled, load
 from visualizer.schema import Scenario
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 DEFAULT_SCENARIO = "single-server"
-
-
-class UsageError(Exception):
-    """A bad flag or flag value: one line, exit 2."""
 
 
 class Parser(argparse.ArgumentParser):

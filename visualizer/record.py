@@ -19,6 +19,7 @@ from typing import Iterator
 
 import pygame
 
+from visualizer.errors import UsageError
 from visualizer.record_video import EXTENSIONS, RecordError, VideoWriter, pixel_format, temp_path
 from visualizer.render.scene import ViewState
 from visualizer.schema import Beat, Scenario
@@ -279,8 +280,6 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
 
 def check_output(out: Path, force: bool, fps: int) -> None:
     """One-line UsageError for an OUT we must not or cannot write."""
-    from visualizer.cli import UsageError
-
     ext = out.suffix.lower()
     if ext not in EXTENSIONS:
         raise UsageError(f"--record {out}: unknown extension '{out.suffix}' (use .mp4 or .gif)")
