@@ -248,7 +248,7 @@ class App:
         if event.type == pygame.MOUSEMOTION:
             self.view.hover = self.node_at(event.pos)
         for widget in reversed(self.components):
-            if widget.process_events(event):
+            if widget.handle_event(event):
                 return
         if event.type == pygame.KEYDOWN:
             self.keymap.dispatch(event)

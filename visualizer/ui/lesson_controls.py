@@ -11,14 +11,14 @@ from visualizer.i18n import t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import text
 from visualizer.schema import Scenario
-from visualizer.ui.base import UIContext, dim, panel
+from visualizer.ui.base import UIContext, Widget, dim, panel
 from visualizer.ui.keymap import Binding
 from visualizer.ui.lesson_panels import LessonOverlay
 
 
 
 @dataclass
-class LessonMenu:
+class LessonMenu(Widget):
     """A modal list of lessons (and the user's own scenario); picking one restarts the window on it."""
 
     ctx: UIContext
@@ -37,7 +37,7 @@ class LessonMenu:
             self.visible = shown
             self.on_show(shown)
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         if not self.visible:
             return False
         if event.type == pygame.KEYDOWN:
@@ -76,9 +76,6 @@ class LessonMenu:
         self.set_visible(False)
         self.on_pick(self.items[i])
 
-    def update(self, dt: float) -> None:
-        pass
-
     def draw(self, surface: pygame.Surface) -> None:
         self.rows = []
         if not self.visible:
@@ -107,7 +104,7 @@ class LessonMenu:
 
 
 @dataclass
-class Scrubber:
+class Scrubber(Widget):
     """A time bar under the picture: beat marks, the present, and drag-to-seek into the past."""
 
     ctx: UIContext
@@ -124,7 +121,7 @@ class Scrubber:
         frac = (x - self.rect.left) / max(1, self.rect.width)
         return min(1.0, max(0.0, frac)) * horizon
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         grab = self.rect.inflate(0, round(16 * self.ctx.scale))
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and grab.collidepoint(event.pos):
             self.dragging, self.preview = True, self._time_at(event.pos[0])
@@ -138,9 +135,6 @@ class Scrubber:
             self.preview = None
             return True
         return False
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if self.rect.width <= 0:
@@ -246,13 +240,13 @@ class LessonControls:
 
 
 @dataclass
-class CaptionClick:
+class CaptionClick(Widget):
     """A click on the caption bar means Next (as on a presenter's slide)."""
 
     app: Any
     on_click: Callable[[], None]
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         lay = self.app.layout
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and lay is not None \
                 and lay.caption is not None and lay.caption.collidepoint(event.pos):
@@ -260,24 +254,15 @@ class CaptionClick:
             return True
         return False
 
-    def update(self, dt: float) -> None:
-        pass
-
-    def draw(self, surface: pygame.Surface) -> None:
-        pass
-
 
 @dataclass
-class Curtain:
+class Curtain(Widget):
     """The blanked screen (B or '.', as presenter clickers send): black over everything."""
 
     on: bool = False
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         return self.on and event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if self.on:
