@@ -175,9 +175,8 @@ def run(argv: Sequence[str]) -> int:
 
 def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
     """The window, always as a lesson player (time travel, captions if the file has them)."""
-    from visualizer.app import run_window
-    from visualizer.lesson import LessonPlayer
     from visualizer.ui.lesson_controls import install_lesson
+    from visualizer.window import run_window
 
     choices = [s for _, s in bundled()]      # the lessons in order, then the other bundled ones
     if all(s.meta.name != sc.meta.name for s in choices):
@@ -191,8 +190,7 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
         install_recording(app)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
-                      size=args.size, speed=args.speed, setup=setup,
-                      make_sim=lambda: LessonPlayer(sc, seed=args.seed, rate=args.rate))
+                      size=args.size, speed=args.speed, setup=setup)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

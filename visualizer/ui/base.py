@@ -1,8 +1,9 @@
-"""What every widget shares: the Widget base class and the context (language, scale, palette) it reads."""
+"""What every widget shares: the Widget base class, the App's layers, and the context widgets read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 
 import pygame
 
@@ -25,6 +26,15 @@ class Widget:
 
     def draw(self, surface: pygame.Surface) -> None:
         pass
+
+
+class Layer(IntEnum):
+    """Where a widget sits in the App: drawn lowest first, offered events top-most first."""
+
+    BASE = 0        # part of the picture: the time scrubber, a click on the caption
+    PANELS = 1      # sliders and cards
+    OVERLAY = 2     # the context menu, toasts
+    MODAL = 3       # help, the lesson menu, the blank screen: over everything, take the input
 
 
 @dataclass

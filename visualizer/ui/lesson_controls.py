@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import pygame
 
@@ -11,10 +11,12 @@ from visualizer.i18n import t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import text
 from visualizer.schema import Scenario
-from visualizer.ui.base import UIContext, Widget, dim, panel
+from visualizer.ui.base import Layer, UIContext, Widget, dim, panel
 from visualizer.ui.keymap import Binding
 from visualizer.ui.lesson_panels import LessonOverlay
 
+if TYPE_CHECKING:
+    from visualizer.app import App
 
 
 @dataclass
@@ -154,7 +156,7 @@ class Scrubber(Widget):
         pygame.draw.circle(surface, pal.highlight if self.dragging else pal.text, knob, round(r.height * 0.8))
 
 
-def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False, seed: int | None = None,
+def install_lesson(app: App, choices: list[Scenario], open_menu: bool = False, seed: int | None = None,
                    rate: float | None = None, speed: float | None = None) -> LessonOverlay:
     """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu.
 
@@ -164,22 +166,24 @@ def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False, s
 
 
 class LessonControls:
-    """Everything a lesson adds to the window, wired to the App's extension points."""
+    """Everything a lesson adds to the window, wired in through the App's public methods."""
 
-    def __init__(self, app: Any, choices: list[Scenario], seed: int | None, rate: float | None,
+    def __init__(self, app: App, choices: list[Scenario], seed: int | None, rate: float | None,
                  open_menu: bool, speed: float | None = None) -> None:
         self.app, self.seed, self.rate, self.fixed_speed = app, seed, rate, speed
-        self.overlay = LessonOverlay(lambda: app.sim)
+        self.overlay = LessonOverlay(lambda: app.player)
         self.shown_index: int | None = None     # the beat whose speed was last applied
         self.holds: set[str] = set()            # why the lesson is held still (menu, blank)
         self.paused_before_hold = False
         self.menu = LessonMenu(app.ctx, choices, self.pick, lambda shown: self.hold("menu", shown))
-        self.scrubber = Scrubber(app.ctx, lambda: app.sim)
+        self.scrubber = Scrubber(app.ctx, lambda: app.player)
         self.curtain = Curtain()
-        app.components[:0] = [self.scrubber, CaptionClick(app, self.beat_key(LessonPlayer.next))]
-        app.components += [self.menu, self.curtain]
-        app.overlays.append(self.overlay)
-        app.tick_hooks.append(self.sync)
+        app.add_widget(self.scrubber, Layer.BASE)
+        app.add_widget(CaptionClick(app, self.beat_key(LessonPlayer.next)), Layer.BASE)
+        app.add_widget(self.menu, Layer.MODAL)
+        app.add_widget(self.curtain, Layer.MODAL)
+        app.add_overlay(self.overlay)
+        app.add_tick_hook(self.sync)
         self.bind_keys()
         self.menu.set_visible(open_menu)
         self.sync(app, 0.0)
@@ -197,19 +201,13 @@ class LessonControls:
     def beat_key(self, move: Callable[[LessonPlayer], None]) -> Callable[[], None]:
         """A key handler that moves the lesson and shows the result at once."""
         def run() -> None:
-            move(self.app.sim)
-            self.app.snap = self.app.sim.snapshot()
+            move(self.app.player)
+            self.app.refresh()
         return run
 
     def pick(self, sc: Scenario) -> None:
         """Restart the window on another lesson from the menu."""
-        app = self.app
-        app.scenario = sc
-        app.make_sim = lambda: LessonPlayer(sc, seed=self.seed, rate=self.rate)
-        app.restart()
-        app.view.title = getattr(sc.meta.title, app.view.lang)
-        if pygame.display.get_init():
-            pygame.display.set_caption(f"System Design Visualizer — {app.view.title}")
+        self.app.switch(sc, lambda: LessonPlayer(sc, seed=self.seed, rate=self.rate))
         self.shown_index = None
 
     def toggle_blank(self) -> None:
@@ -221,18 +219,18 @@ class LessonControls:
         if on and not self.holds:
             self.paused_before_hold = self.app.view.paused
         (self.holds.add if on else self.holds.discard)(reason)
-        self.app.view.paused = True if self.holds else self.paused_before_hold
+        self.app.set_paused(True if self.holds else self.paused_before_hold)
 
-    def sync(self, app: Any, _dt: float) -> None:
+    def sync(self, app: App, _dt: float) -> None:
         """After each tick: caption, progress, highlight and speed follow the current beat."""
-        p: LessonPlayer = app.sim
+        p: LessonPlayer = app.player
         if p.index != self.shown_index:
             self.shown_index = p.index
             app.set_speed(self.fixed_speed or p.speed())
         captioned = [b for b in p.beats[: p.index + 1] if b.caption is not None]
-        app.view.caption = getattr(captioned[-1].caption, app.view.lang) if captioned else None
-        app.view.progress = (p.index + 1, len(p.beats)) if p.beats else None
-        app.view.highlight = tuple(p.beat.highlight) if p.beat is not None else ()
+        app.show_beat(getattr(captioned[-1].caption, app.view.lang) if captioned else None,
+                      (p.index + 1, len(p.beats)) if p.beats else None,
+                      tuple(p.beat.highlight) if p.beat is not None else ())
         if app.layout is not None:
             s, g = app.layout.scale, app.layout.graph
             self.scrubber.place(pygame.Rect(g.left + round(20 * s), g.bottom - round(18 * s),
@@ -243,7 +241,7 @@ class LessonControls:
 class CaptionClick(Widget):
     """A click on the caption bar means Next (as on a presenter's slide)."""
 
-    app: Any
+    app: App
     on_click: Callable[[], None]
 
     def handle_event(self, event: pygame.event.Event) -> bool:
