@@ -53,7 +53,7 @@ def test_cycle_finder_finds_a_cycle():
 def test_no_import_cycles_between_the_window_cli_and_recording_modules():
     graph = {k: v for k, v in import_graph().items() if not k.startswith("visualizer.sim.")}  # sim/* is the core's
     assert not cycles(graph)
-    for module in ("visualizer.record", "visualizer.record_window", "visualizer.record_video"):
+    for module in ("visualizer.record", "visualizer.record_window", "visualizer.record_video", "visualizer.safe_write"):
         assert "visualizer.cli" not in graph[module], module
 
 
