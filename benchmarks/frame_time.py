@@ -46,15 +46,27 @@ def with_dots(snap: Snapshot, n: int, rng: np.random.Generator) -> Snapshot:
     return dataclasses.replace(snap, dots=dots)
 
 
+@dataclasses.dataclass
+class Still:
+    """Stands in for the window's player: shows whatever snapshot the benchmark hands it."""
+
+    snap: Snapshot
+
+    def snapshot(self) -> Snapshot:
+        return self.snap
+
+
 def frame_times(size: tuple[int, int], n: int) -> np.ndarray:
     """Milliseconds per App.render (draw_frame + widgets) over FRAMES frames with `n` dots moving."""
     screen = pygame.display.set_mode(size)
     sc = load("combined")
     from visualizer.sim.model import Simulation
 
-    app = App(lambda: Simulation(sc), sc, lang="ko")
-    app.sim.run_until(10.0)
-    base = app.sim.snapshot()
+    sim = Simulation(sc)
+    sim.run_until(10.0)
+    base = sim.snapshot()
+    still = Still(base)
+    app = App(lambda: still, sc, lang="ko")
     rng = np.random.default_rng(1)
     snap = with_dots(base, n, rng)
     times = []
@@ -62,7 +74,8 @@ def frame_times(size: tuple[int, int], n: int) -> np.ndarray:
         frac = (snap.dots.frac + 0.01) % 1.0
         snap = dataclasses.replace(snap, time=base.time + k / 60 * 0.25,
                                    dots=dataclasses.replace(snap.dots, frac=frac.astype(np.float32)))
-        app.snap = snap
+        still.snap = snap
+        app.refresh()
         t0 = time.perf_counter()
         app.render(screen)
         times.append(time.perf_counter() - t0)
@@ -80,12 +93,12 @@ sys.path.insert(0, {root!r})
 import pygame
 from visualizer.app import App
 from visualizer.scenario import load
-from visualizer.sim.model import Simulation
+from visualizer.lesson import LessonPlayer
 pygame.display.init(); pygame.font.init()
 screen = pygame.display.set_mode((1280, 720))
 sc = load("combined")
-app = App(lambda: Simulation(sc), sc, lang="ko")
-app.tick(1 / 60); app.render(screen); pygame.display.flip()
+app = App(lambda: LessonPlayer(sc), sc, lang="ko")
+app.advance_frame(1 / 60, screen); pygame.display.flip()
 print("FIRST_FRAME", flush=True)
 """
 

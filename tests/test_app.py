@@ -15,18 +15,14 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from fakesim import FakeSimulation  # noqa: E402
 from visualizer.app import SPEEDS, App  # noqa: E402
+from visualizer.lesson import LessonPlayer  # noqa: E402
 from visualizer.scenario import bundled, load  # noqa: E402
 from visualizer.sim import commands as C  # noqa: E402
 
+from visualizer.sim.model import Simulation  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    from visualizer.sim.model import Simulation
-except ImportError:  # the core not there yet: drive the window with the fake
-    Simulation = FakeSimulation  # type: ignore[misc,assignment]
 
 RESERVED = (pygame.K_PAGEDOWN, pygame.K_PAGEUP, pygame.K_RIGHT, pygame.K_LEFT, pygame.K_RETURN, pygame.K_HOME,
             pygame.K_b, pygame.K_m, pygame.K_PERIOD, pygame.K_r, pygame.K_F12, pygame.K_p)
@@ -49,7 +45,7 @@ def click(pos, button: int = 1) -> pygame.event.Event:
 
 def make_app(name: str = "combined", lang: str = "en") -> App:
     sc = load(name)
-    return App(lambda: Simulation(sc), sc, lang=lang)
+    return App(lambda: LessonPlayer(sc), sc, lang=lang)
 
 
 def test_reserved_keys_are_free_for_lessons_and_recording(screen):
@@ -68,14 +64,14 @@ def test_reserved_keys_are_free_for_lessons_and_recording(screen):
 
 def test_keys(screen):
     app = make_app()
-    app.tick(0.05)
-    t0 = app.sim.time
+    app.advance_frame(0.05)
+    t0 = app.player.time
     app.handle_event(key(pygame.K_SPACE, " "))
     assert app.view.paused
-    app.tick(0.05)
-    assert app.sim.time == t0
+    app.advance_frame(0.05)
+    assert app.player.time == t0
     app.handle_event(key(pygame.K_s, "s"))
-    assert app.sim.time > t0
+    assert app.player.time > t0
     speed = app.view.speed
     app.handle_event(key(pygame.K_EQUALS, "+", pygame.KMOD_SHIFT))
     assert app.view.speed > speed
@@ -89,7 +85,7 @@ def test_keys(screen):
     app.handle_event(key(pygame.K_ESCAPE))
     assert not app.help.visible
     app.handle_event(key(pygame.K_r, "\x12", pygame.KMOD_CTRL))
-    assert app.sim.time == 0.0
+    assert app.player.time == 0.0
     app.handle_event(key(pygame.K_F11))
     assert app.view.projector
     app.handle_event(key(pygame.K_q, "q"))
@@ -112,7 +108,7 @@ def test_click_fails_then_recovers_a_server(screen):
     pos = app.layout.centers[app.layout.index("web1")]
     app.handle_event(click(pos))
     assert next(n for n in app.snap.nodes if n.id == "web1").status == "down"
-    app.tick(0.02)
+    app.advance_frame(0.02)
     app.handle_event(click(pos))
     assert next(n for n in app.snap.nodes if n.id == "web1").status != "down"
 
@@ -145,7 +141,7 @@ def test_clicking_a_dot_opens_its_request_card(screen):
     app = make_app()
     app.view.speed = 1.0
     for _ in range(40):
-        app.tick(1 / 60)
+        app.advance_frame(1 / 60)
     app.view.paused = True
     app.render(screen)
     from visualizer.render.dots import dot_positions
@@ -209,18 +205,18 @@ def test_fuzz_random_input_never_crashes_and_conserves(screen, name):
         app.running = True
         if app.view.speed > 5:
             app.view.speed = 5.0    # keep the test fast; 100x is covered by test_speed_runs_...
-        app.tick(float(rng.choice([0.0, 1 / 60, 1 / 30, 0.2])))
+        app.advance_frame(float(rng.choice([0.0, 1 / 60, 1 / 30, 0.2])))
         if step % 5 == 0:
             app.render(surface)
         if step % 50 == 0:
-            app.sim.check_conservation()
-    app.sim.check_conservation()
+            app.player.check_conservation()
+    app.player.check_conservation()
     pygame.display.set_mode((1280, 720), pygame.RESIZABLE)
 
 
 def test_no_display_is_one_line_and_exit_2():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
-    code = ("import sys; from visualizer.app import run_window; from visualizer.scenario import load; "
+    code = ("import sys; from visualizer.window import run_window; from visualizer.scenario import load; "
             "sys.exit(run_window(load('combined')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
@@ -257,7 +253,7 @@ def test_request_card_facts_are_translated():
 
 def test_menu_of_the_largest_server_says_why_it_cannot_grow(screen):
     sc = load("vertical-scaling")
-    app = App(lambda: Simulation(sc.model_copy(update={"timeline": []})), sc, lang="ko")
+    app = App(lambda: LessonPlayer(sc.model_copy(update={"timeline": []})), sc, lang="ko")
     for _ in range(3):
         app.apply(C.Upgrade("web1"))
     app.render(screen)
@@ -267,7 +263,7 @@ def test_menu_of_the_largest_server_says_why_it_cannot_grow(screen):
     assert any("xlarge보다 큰 서버는 없습니다" in label for label in labels)
     assert not any(isinstance(cmd, C.Upgrade) for _, cmd in app.menu.items)
     note = next(i for i, (_, cmd) in enumerate(app.menu.items) if cmd is None)
-    before = app.sim.snapshot().nodes[app.snap.index("web1")].tier
+    before = app.player.snapshot().nodes[app.snap.index("web1")].tier
     rect, row, head = app.menu._geometry()
     app.handle_event(click((rect.centerx, rect.top + head + row * note + row // 2), 1))
-    assert app.sim.snapshot().nodes[app.snap.index("web1")].tier == before == "xlarge"
+    assert app.player.snapshot().nodes[app.snap.index("web1")].tier == before == "xlarge"

@@ -16,7 +16,7 @@ from visualizer.app import App  # noqa: E402
 from visualizer.lesson import LessonPlayer  # noqa: E402
 from visualizer.scenario import bundled, load  # noqa: E402
 from visualizer.sim import commands as C  # noqa: E402
-from visualizer.ui.lesson_controls import install_lesson  # noqa: E402
+from visualizer.ui.lesson_controls import Scrubber, install_lesson  # noqa: E402
 
 LESSONS = [sc for _, sc in bundled() if sc.meta.lesson is not None]
 
@@ -43,8 +43,12 @@ def lesson_app(name: str = "load-balancer", lang: str = "en", menu: bool = False
     return app
 
 
+def scrubber(app: App) -> Scrubber:
+    return next(w for w in app.widgets if isinstance(w, Scrubber))
+
+
 def frame(app: App, screen) -> pygame.Surface:
-    app.tick(1 / 60)
+    app.advance_frame(1 / 60)
     app.render(screen)
     return screen
 
@@ -52,20 +56,20 @@ def frame(app: App, screen) -> pygame.Surface:
 def test_presenter_keys_walk_the_beats_and_step_back_for_real(screen):
     app = lesson_app()
     frame(app, screen)
-    assert app.view.progress == (1, len(app.sim.beats))
+    assert app.view.progress == (1, len(app.player.beats))
     assert app.view.caption.startswith("Users now connect")
     app.handle_event(key(pygame.K_PAGEDOWN))
     app.handle_event(key(pygame.K_RIGHT))
     frame(app, screen)
-    assert app.sim.index == 2 and app.view.highlight == ("web1",)
+    assert app.player.index == 2 and app.view.highlight == ("web1",)
     app.handle_event(key(pygame.K_RETURN))          # a waiting beat: the presenter does the task
     assert app.snap.nodes[app.snap.index("web1")].status == "down"
-    before = app.sim.time
+    before = app.player.time
     app.handle_event(key(pygame.K_PAGEUP))
-    assert app.sim.index == 1 and app.sim.time < before
-    assert app.sim.snapshot().nodes[app.snap.index("web1")].status == "up", "the model went back, not just the text"
+    assert app.player.index == 1 and app.player.time < before
+    assert app.player.snapshot().nodes[app.snap.index("web1")].status == "up", "the model went back, not just the text"
     app.handle_event(key(pygame.K_HOME))
-    assert app.sim.index == 0 and app.sim.time == 0.0
+    assert app.player.index == 0 and app.player.time == 0.0
 
 
 def test_captions_follow_the_language(screen):
@@ -82,7 +86,7 @@ def test_a_click_on_the_caption_is_next(screen):
     frame(app, screen)
     assert app.layout.caption is not None
     app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, app.layout.caption.center))
-    assert app.sim.index == 1
+    assert app.player.index == 1
 
 
 def test_blank_screen_is_black_and_pauses(screen):
@@ -90,9 +94,9 @@ def test_blank_screen_is_black_and_pauses(screen):
     frame(app, screen)
     app.handle_event(key(pygame.K_b, "b"))
     assert app.view.paused
-    t0 = app.sim.time
+    t0 = app.player.time
     pixels = pygame.surfarray.pixels3d(frame(app, screen))
-    assert not pixels.any() and app.sim.time == t0
+    assert not pixels.any() and app.player.time == t0
     del pixels
     app.handle_event(key(pygame.K_PERIOD, "."))
     assert not app.view.paused
@@ -103,16 +107,16 @@ def test_scrubber_drag_goes_back_in_time_and_the_future_replays(screen):
     for _ in range(4):
         app.handle_event(key(pygame.K_PAGEDOWN))
     frame(app, screen)
-    app.sim.step(3.0)
+    app.player.step(3.0)
     frame(app, screen)
-    end = app.sim.time
-    bar = app.components[0].rect
+    end = app.player.time
+    bar = scrubber(app).rect
     start = (bar.left + 2, bar.centery)
     app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, start))
     app.handle_event(mouse(pygame.MOUSEBUTTONUP, (bar.left + bar.width // 2, bar.centery)))
-    assert app.sim.time == pytest.approx(end / 2, rel=0.05)
-    app.sim.step(end - app.sim.time)
-    assert app.sim.snapshot().nodes[app.snap.index("web1")].status == "down", "the logged future replays"
+    assert app.player.time == pytest.approx(end / 2, rel=0.05)
+    app.player.step(end - app.player.time)
+    assert app.player.snapshot().nodes[app.snap.index("web1")].status == "down", "the logged future replays"
 
 
 def test_menu_opens_with_m_and_switches_lesson(screen):
@@ -121,7 +125,7 @@ def test_menu_opens_with_m_and_switches_lesson(screen):
     frame(app, screen)
     app.handle_event(key(pygame.K_4, "4"))
     frame(app, screen)
-    assert app.sim.scenario.meta.name == "replication"
+    assert app.player.scenario.meta.name == "replication"
     assert app.view.title.startswith("4.")
 
 
@@ -129,14 +133,14 @@ def test_theory_panel_and_summary_card_are_drawn(screen):
     app = lesson_app("load-balancer")
     app.handle_event(key(pygame.K_PAGEDOWN))           # beat 2 has theory = availability
     plain = pygame.surfarray.array3d(frame(app, screen)).copy()
-    app.overlays.pop()
+    app.remove_overlay(app.overlays[-1])
     without = pygame.surfarray.array3d(frame(app, screen)).copy()
     assert (plain != without).any()
     app = lesson_app("single-server")
-    while not app.sim.finished:
+    while not app.player.finished:
         app.handle_event(key(pygame.K_PAGEDOWN))
-        app.sim.step(1.0)
-    app.sim.step(10.0)
+        app.player.step(1.0)
+    app.player.step(10.0)
     summary = pygame.surfarray.array3d(frame(app, screen))
     assert summary.shape[:2] == screen.get_size()
 
@@ -146,9 +150,9 @@ def test_student_click_completes_a_waiting_beat(screen):
     for _ in range(2):
         app.handle_event(key(pygame.K_PAGEDOWN))
     frame(app, screen)
-    assert app.sim.waiting
+    assert app.player.waiting
     app.apply(C.Fail("web1"))
-    assert not app.sim.waiting
+    assert not app.player.waiting
 
 
 @pytest.mark.parametrize("sc", LESSONS, ids=lambda s: s.meta.name)
@@ -170,7 +174,7 @@ def test_fuzz_lesson_keys_scrubbing_and_clicks_never_crash(screen, sc):
             i = int(rng.integers(0, len(app.layout.ids)))
             app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, app.layout.centers[i], int(rng.choice([1, 3]))))
         elif r < 0.75:
-            bar = app.components[0].rect
+            bar = scrubber(app).rect
             x = int(rng.integers(bar.left, bar.right + 1))
             app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, (x, bar.centery)))
             app.handle_event(mouse(pygame.MOUSEBUTTONUP, (int(rng.integers(bar.left, bar.right + 1)), bar.centery)))
@@ -179,11 +183,11 @@ def test_fuzz_lesson_keys_scrubbing_and_clicks_never_crash(screen, sc):
             app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, pos))
         app.running = True
         app.view.speed = min(app.view.speed, 2.0)
-        app.tick(float(rng.choice([0.0, 1 / 60, 0.1])))
+        app.advance_frame(float(rng.choice([0.0, 1 / 60, 0.1])))
         if step % 4 == 0:
             app.render(screen)
-        app.sim.check_conservation()
-        assert 0 <= app.sim.index < len(app.sim.beats)
+        app.player.check_conservation()
+        assert 0 <= app.player.index < len(app.player.beats)
 
 
 @pytest.mark.parametrize("projector", [False, True])
@@ -193,14 +197,14 @@ def test_theory_card_never_hides_what_the_beat_points_at(screen, projector):
         app = App(lambda sc=sc: LessonPlayer(sc, auto=True), sc, lang="ko", projector=projector)
         overlay = install_lesson(app, LESSONS)
         shown = 0
-        while not app.sim.finished:
-            app.sim.step(0.5)
-            beat = app.sim.beat
+        while not app.player.finished:
+            app.player.step(0.5)
+            beat = app.player.beat
             if beat is None or beat.theory is None:
                 continue
             frame(app, screen)
-            beat = app.sim.beat
-            if beat.theory is None or app.sim.finished:   # the frame's own tick crossed into the next beat
+            beat = app.player.beat
+            if beat.theory is None or app.player.finished:   # the frame's own tick crossed into the next beat
                 continue
             assert overlay.theory_box is not None
             shown += 1
@@ -216,17 +220,17 @@ def test_nothing_moves_behind_the_lesson_menu(screen):
     app = lesson_app("single-server", menu=True)
     frame(app, screen)
     frame(app, screen)
-    assert app.sim.time == 0.0, "the lesson waits while the menu is open"
+    assert app.player.time == 0.0, "the lesson waits while the menu is open"
     app.handle_event(key(pygame.K_ESCAPE))
     frame(app, screen)
-    assert app.sim.time > 0.0 and not app.view.paused
+    assert app.player.time > 0.0 and not app.view.paused
     app.handle_event(key(pygame.K_m, "m"))
-    t0 = app.sim.time
+    t0 = app.player.time
     frame(app, screen)
-    assert app.sim.time == t0
+    assert app.player.time == t0
     app.handle_event(key(pygame.K_3, "3"))
     frame(app, screen)
-    assert app.sim.scenario.meta.name == "load-balancer" and app.sim.time > 0.0
+    assert app.player.scenario.meta.name == "load-balancer" and app.player.time > 0.0
 
 
 def test_a_speed_given_on_the_command_line_outlasts_the_beats(screen):
@@ -234,12 +238,12 @@ def test_a_speed_given_on_the_command_line_outlasts_the_beats(screen):
     app = App(lambda: LessonPlayer(sc), sc, speed=2.0)
     install_lesson(app, LESSONS, speed=2.0)
     spike = 5                                      # the beat with speed = 0.5
-    while app.sim.index < spike:
+    while app.player.index < spike:
         app.handle_event(key(pygame.K_PAGEDOWN))
         frame(app, screen)
     assert app.view.speed == 2.0
     app = lesson_app("load-balancer")
-    while app.sim.index < spike:
+    while app.player.index < spike:
         app.handle_event(key(pygame.K_PAGEDOWN))
         frame(app, screen)
     assert app.view.speed == 0.5, "without --speed, the spike beat's own speed applies"
@@ -253,7 +257,7 @@ def test_your_turn_tab_shows_only_while_the_lesson_waits(screen):
     app.handle_event(key(pygame.K_PAGEDOWN))
     app.handle_event(key(pygame.K_PAGEDOWN))       # beat 3 asks the student to fail web1
     frame(app, screen)
-    assert app.sim.waiting and overlay.turn_box is not None
+    assert app.player.waiting and overlay.turn_box is not None
     assert not overlay.turn_box.colliderect(app.layout.rect(app.layout.index("web1")))
     app.apply(C.Fail("web1"))
     frame(app, screen)
@@ -268,7 +272,7 @@ def test_help_lists_every_key_of_the_full_window(screen, size):
     app = lesson_app()
     install_recording(app)
     app.handle_event(key(pygame.K_h, "h"))
-    app.tick(1 / 60)
+    app.advance_frame(1 / 60)
     app.render(surface)
     rows = list(app.keymap.help_entries())
     assert {"PgDn / → / Enter", "B / .", "M", "R", "F12 / P"} <= {shown for shown, _ in rows}

@@ -195,22 +195,21 @@ def test_progress_line() -> None:
 
 
 def test_window_r_key_records_in_real_time_and_p_saves_a_png(tmp_path: Path) -> None:
-    from fakesim import FakeSimulation
-
     from visualizer.app import App
+    from visualizer.lesson import LessonPlayer
     from visualizer.record_window import REC_NOTE, install
 
     pygame.display.init()
     screen = pygame.display.set_mode((320, 180))
     sc = load("load-balancer")
-    app = App(lambda: FakeSimulation(sc), sc, lang="en")
+    app = App(lambda: LessonPlayer(sc), sc, lang="en")
     rec = install(app, tmp_path / "recordings", fps=30)
     key = lambda k: app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))  # noqa: E731
     app.render(screen)
     key(pygame.K_r)
     assert app.view.status_note == REC_NOTE
     for _ in range(10):                      # half a second of window time at 20 fps
-        app.tick(0.05)
+        app.advance_frame(0.05)
         app.render(screen)
     key(pygame.K_p)
     key(pygame.K_r)

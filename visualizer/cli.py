@@ -7,18 +7,15 @@ import json
 import locale
 import os
 import sys
-from pathlib import Path
 from typing import NoReturn, Sequence
 
+from visualizer.errors import UsageError
+from visualizer.safe_write import open_output
 from visualizer.scenario import ScenarioError, bundled, load
 from visualizer.schema import Scenario
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 DEFAULT_SCENARIO = "single-server"
-
-
-class UsageError(Exception):
-    """A bad flag or flag value: one line, exit 2."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -116,43 +113,39 @@ def check_scenario(path: str) -> int:
 
 
 def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
+    """Run without a window and write the JSON report to --report (default stdout).
+
+    The target is checked and opened before the run, so a bad one costs no waiting; see
+    visualizer/safe_write.py for what is replaced, written into, or refused.
+    """
     from visualizer.sim.model import Simulation
 
     target = args.report or "-"
+    out = None
     if target != "-":
-        _check_writable(Path(target), "--report")
-        if not args.force and Path(target).exists() and not _is_report(Path(target)):
-            raise UsageError(f"--report {target}: the file exists and is not a report of ours; "
-                             "pick another name or add --force to replace it")
-    sim = Simulation(sc, seed=args.seed, rate=args.rate, plans=False)   # a report needs no dots
-    sim.run_until(args.duration or sc.meta.duration)
-    text = json.dumps(sim.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if target == "-":
+        out = open_output(target, flag="--report", force=args.force, is_ours=_is_report)
+    try:
+        sim = Simulation(sc, seed=args.seed, rate=args.rate, plans=False)   # a report needs no dots
+        sim.run_until(args.duration or sc.meta.duration)
+        text = json.dumps(sim.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    except BaseException:
+        if out is not None:
+            out.discard()
+        raise
+    if out is None:
         sys.stdout.write(text)
     else:
-        tmp = Path(target).with_name(Path(target).name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+        out.write(text)
     return EXIT_OK
 
 
-def _is_report(path: Path) -> bool:
+def _is_report(data: bytes) -> bool:
     """A file an earlier --headless run wrote (safe to replace), as opposed to anything else."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        report = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
         return False
-    return isinstance(data, dict) and {"requests", "events", "series"} <= set(data)
-
-
-def _check_writable(path: Path, flag: str) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise UsageError(f"{flag} {path}: is a directory")
-    if not parent.is_dir():
-        raise UsageError(f"{flag} {path}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise UsageError(f"{flag} {path}: folder {parent} is not writable")
+    return isinstance(report, dict) and {"requests", "events", "series"} <= set(report)
 
 
 def run(argv: Sequence[str]) -> int:
@@ -178,9 +171,8 @@ def run(argv: Sequence[str]) -> int:
 
 def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
     """The window, always as a lesson player (time travel, captions if the file has them)."""
-    from visualizer.app import run_window
-    from visualizer.lesson import LessonPlayer
     from visualizer.ui.lesson_controls import install_lesson
+    from visualizer.window import run_window
 
     choices = [s for _, s in bundled()]      # the lessons in order, then the other bundled ones
     if all(s.meta.name != sc.meta.name for s in choices):
@@ -194,8 +186,7 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
         install_recording(app)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
-                      size=args.size, speed=args.speed, setup=setup,
-                      make_sim=lambda: LessonPlayer(sc, seed=args.seed, rate=args.rate))
+                      size=args.size, speed=args.speed, setup=setup)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,8 +19,9 @@ from typing import Iterator
 
 import pygame
 
+from visualizer.errors import UsageError
 from visualizer.record_video import EXTENSIONS, RecordError, VideoWriter, pixel_format, temp_path
-from visualizer.render.scene import ViewState
+from visualizer.player import Pace
 from visualizer.schema import Beat, Scenario
 
 HOLD_S = 4.0        # the least video time a lesson caption stays on screen
@@ -79,7 +80,6 @@ class Stage:
 
         self.surface = pygame.Surface(size, 0, 32)
         self.app = App(lambda: player, sc, lang=lang, speed=speed)
-        self.view: ViewState = self.app.view
         if sc.timeline:
             from visualizer.ui.lesson_controls import install_lesson
 
@@ -87,16 +87,9 @@ class Stage:
             self.app.render(self.surface)   # a first layout, so the lesson widgets are placed from frame 0
 
     def draw(self, real_dt: float, speed: float, paused: bool = False) -> pygame.Surface:
-        """The frame for the model as it is now; `speed` is what the top bar and slider show."""
-        app = self.app
-        app.snap = app.sim.snapshot()
-        for hook in app.tick_hooks:        # the lesson's sync: caption, beat k of n, highlight
-            hook(app, real_dt)
-        self.view.speed, self.view.paused = speed, paused
-        app.speed_slider.set(speed)
-        for widget in app.components:
-            widget.update(real_dt)
-        app.render(self.surface)
+        """The frame for the model as it is now (the recorder moved it); `speed` is what the top bar
+        and slider show. The window's own App.advance_frame draws it, at the recorder's pace."""
+        self.app.advance_frame(real_dt, self.surface, Pace(speed, paused))
         return self.surface
 
 
@@ -279,8 +272,6 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
 
 def check_output(out: Path, force: bool, fps: int) -> None:
     """One-line UsageError for an OUT we must not or cannot write."""
-    from visualizer.cli import UsageError
-
     ext = out.suffix.lower()
     if ext not in EXTENSIONS:
         raise UsageError(f"--record {out}: unknown extension '{out.suffix}' (use .mp4 or .gif)")

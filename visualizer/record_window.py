@@ -1,7 +1,7 @@
 """The window's recording keys: R starts/stops an MP4 in recordings/ (REC shows), F12 or P saves a PNG.
 
-`install(app)` adds the keys to the App's one key table and a tick hook. The hook runs before the
-next frame is drawn, so the display still holds the frame the user just saw: that frame is written
+`install(app)` adds the keys to the App's one key table and a tick hook (App.add_tick_hook). The hook
+runs in App.advance_frame before the next frame is drawn, so the display still holds the frame the user just saw: that frame is written
 as many times as its on-screen time covers at the recording's fps (a steady-rate video of a window
 whose own frame rate varies, like a screen recorder, but with no screen-capture software).
 """
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import atexit
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import pygame
 
 from visualizer import i18n
 from visualizer.record_video import RecordError, Recorder, default_path, screenshot
+
+if TYPE_CHECKING:
+    from visualizer.app import App
 
 REC_NOTE = "● REC"
 
@@ -23,7 +26,7 @@ REC_NOTE = "● REC"
 class WindowRecording:
     """R / F12 / P for one App; `close()` finishes a recording still running (also at exit)."""
 
-    def __init__(self, app: Any, folder: str | Path = "recordings", fps: int = 30,
+    def __init__(self, app: App, folder: str | Path = "recordings", fps: int = 30,
                  surface: Callable[[], pygame.Surface | None] = pygame.display.get_surface) -> None:
         self.app, self.folder, self.fps, self.surface = app, Path(folder), fps, surface
         self.recorder = Recorder()
@@ -31,7 +34,7 @@ class WindowRecording:
         self.last: Path | None = None     # the last file written (video or screenshot)
 
     def _say(self, key: str, bad: bool = False, **fmt: object) -> None:
-        self.app.toasts.show(i18n.t(key, self.app.view.lang, **fmt), bad=bad)
+        self.app.toast(i18n.t(key, self.app.view.lang, **fmt), bad=bad)
 
     def toggle(self) -> None:
         if self.recorder.active:
@@ -45,7 +48,7 @@ class WindowRecording:
         except (OSError, RecordError) as err:
             self._say("toast.rec_fail", bad=True, why=str(err))
             return
-        self.app.view.status_note = REC_NOTE
+        self.app.set_status_note(REC_NOTE)
         self._say("toast.rec_on", path=self.path)
 
     def close(self) -> Path | None:
@@ -53,7 +56,7 @@ class WindowRecording:
         if not self.recorder.active:
             return None
         frames = self.recorder.frames
-        self.app.view.status_note = ""
+        self.app.set_status_note("")
         try:
             self.last = self.recorder.stop()
         except RecordError as err:
@@ -73,7 +76,7 @@ class WindowRecording:
             return
         self._say("toast.shot", path=self.last)
 
-    def on_tick(self, app: Any, real_dt: float) -> None:
+    def on_tick(self, app: App, real_dt: float) -> None:
         """Write the frame on screen for the `real_dt` seconds it was shown."""
         if not self.recorder.active:
             return
@@ -83,11 +86,11 @@ class WindowRecording:
                 self.recorder.add(shown, real_dt)
             except RecordError as err:
                 self.recorder = Recorder()
-                app.view.status_note = ""
+                app.set_status_note("")
                 self._say("toast.rec_fail", bad=True, why=str(err))
 
 
-def install(app: Any, folder: str | Path = "recordings", fps: int = 30,
+def install(app: App, folder: str | Path = "recordings", fps: int = 30,
             surface: Callable[[], pygame.Surface | None] = pygame.display.get_surface) -> WindowRecording:
     """Bind R (record on/off) and F12 / P (screenshot) on `app`; returns the controller."""
     from visualizer.ui.keymap import Binding
@@ -96,6 +99,6 @@ def install(app: Any, folder: str | Path = "recordings", fps: int = 30,
     app.bind(Binding("record", (pygame.K_r,), shown="R", help="key.record"), rec.toggle)
     app.bind(Binding("screenshot", (pygame.K_F12, pygame.K_p), shown="F12 / P", help="key.screenshot"),
              rec.screenshot)
-    app.tick_hooks.append(rec.on_tick)
+    app.add_tick_hook(rec.on_tick)
     atexit.register(rec.close)
     return rec

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from pathlib import Path
 from typing import Any, Iterable
@@ -10,32 +9,14 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from visualizer import schema
+from visualizer.errors import ScenarioError, did_you_mean  # noqa: F401  (ScenarioError re-exported)
+from visualizer.scenario_checks import check_design
 from visualizer.schema import Scenario, node_models, scenario_model
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 16      # tables and arrays inside each other; a real scenario needs 4
 TOO_DEEP = f"tables and arrays nested too deeply (more than {MAX_DEPTH} levels)"
-
-
-class ScenarioError(Exception):
-    """A bad scenario: `str(err)` is one line naming the file, the key and the problem."""
-
-    def __init__(self, file: str | Path, key: str, problem: str) -> None:
-        self.file, self.key, self.problem = one_line(str(file)), one_line(key), one_line(problem)
-        where = f"{self.file}: {self.key}: " if key else f"{self.file}: "
-        super().__init__(where + self.problem)
-
-
-def one_line(text: str) -> str:
-    """`text` with line breaks and other control characters escaped, as in a Python string."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """'; did you mean 'x'?' when a choice is close to `word`, else ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def bundled() -> list[tuple[str, Scenario]]:
@@ -189,6 +170,4 @@ def _allowed_keys(loc: tuple[Any, ...], parent: Any) -> list[str]:
 
 def check_references(sc: Scenario, path: str | Path) -> None:
     """Cross-checks pydantic cannot do: ids, links, topology, timeline actions."""
-    from visualizer.scenario_checks import check_design
-
     check_design(sc, path)

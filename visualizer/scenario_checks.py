@@ -10,7 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from visualizer.scenario import ScenarioError, did_you_mean
+from visualizer.errors import ScenarioError, did_you_mean
 from visualizer.schema import Beat, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE

@@ -1,1 +1,1 @@
-"""Interactive widgets: each has process_events(event) -> consumed, update(dt) and draw(surface)."""
+"""Interactive widgets (ui.base.Widget): handle_event(event) -> consumed, update(dt), draw(surface)."""

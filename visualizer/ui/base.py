@@ -1,9 +1,9 @@
-"""What every widget shares: the Widget protocol and the context (language, scale, palette) it reads."""
+"""What every widget shares: the Widget base class, the App's layers, and the context widgets read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from enum import IntEnum
 
 import pygame
 
@@ -12,14 +12,29 @@ from visualizer.render.style import DARK, Palette
 from visualizer.sim.snapshot import Snapshot
 
 
-class Widget(Protocol):
-    """pygame_gui's split: events in (True = consumed, stop passing it on), time forward, then draw."""
+class Widget:
+    """pygame_gui's split: events in (True = consumed, stop passing it on), time forward, then draw.
 
-    def process_events(self, event: pygame.event.Event) -> bool: ...
+    Every method does nothing by default: a widget overrides only what it needs.
+    """
 
-    def update(self, dt: float) -> None: ...
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        return False
 
-    def draw(self, surface: pygame.Surface) -> None: ...
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pass
+
+
+class Layer(IntEnum):
+    """Where a widget sits in the App: drawn lowest first, offered events top-most first."""
+
+    BASE = 0        # part of the picture: the time scrubber, a click on the caption
+    PANELS = 1      # sliders and cards
+    OVERLAY = 2     # the context menu, toasts
+    MODAL = 3       # help, the lesson menu, the blank screen: over everything, take the input
 
 
 @dataclass

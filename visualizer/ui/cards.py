@@ -10,7 +10,7 @@ import pygame
 from visualizer.i18n import fact, t
 from visualizer.render.fonts import text, wrap
 from visualizer.sim.snapshot import NodeView
-from visualizer.ui.base import UIContext, clamp_rect, panel
+from visualizer.ui.base import UIContext, Widget, clamp_rect, panel
 
 
 def node_lines(n: NodeView, lang: str) -> list[tuple[str, str]]:
@@ -78,17 +78,11 @@ def _card(surface: pygame.Surface, ctx: UIContext, anchor: pygame.Rect, title: s
 
 
 @dataclass
-class Inspector:
+class Inspector(Widget):
     """Follows the hovered node (ctx.extra['hover']) and says what it is and how it is doing."""
 
     ctx: UIContext
     enabled: bool = True
-
-    def process_events(self, event: pygame.event.Event) -> bool:
-        return False
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         hover = self.ctx.extra.get("hover")
@@ -117,7 +111,7 @@ def _fmt(value: Any) -> str:
 
 
 @dataclass
-class RequestCard:
+class RequestCard(Widget):
     """The path and timings of one clicked request, or why it failed (from sim.request_info)."""
 
     ctx: UIContext
@@ -137,12 +131,6 @@ class RequestCard:
     def close(self) -> bool:
         was, self.req_id, self.info = self.req_id is not None, None, None
         return was
-
-    def process_events(self, event: pygame.event.Event) -> bool:
-        return False
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if self.req_id is None:

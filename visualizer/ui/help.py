@@ -9,14 +9,14 @@ import pygame
 
 from visualizer.i18n import t
 from visualizer.render.fonts import text
-from visualizer.ui.base import UIContext, dim, panel
+from visualizer.ui.base import UIContext, Widget, dim, panel
 
 MOUSE_KEYS = ("mouse.left", "mouse.right", "mouse.hover", "mouse.dot", "mouse.slider", "mouse.scrub",
               "mouse.caption")
 
 
 @dataclass
-class HelpOverlay:
+class HelpOverlay(Widget):
     """Shown with ? or H; `entries` yields (keys shown, i18n help key) for every binding."""
 
     ctx: UIContext
@@ -27,14 +27,11 @@ class HelpOverlay:
     def toggle(self) -> None:
         self.visible = not self.visible
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         if self.visible and event.type == pygame.MOUSEBUTTONDOWN:
             self.visible = False
             return True
         return False
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if not self.visible:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 import pygame
 
@@ -11,14 +11,16 @@ from visualizer.i18n import t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import text
 from visualizer.schema import Scenario
-from visualizer.ui.base import UIContext, dim, panel
+from visualizer.ui.base import Layer, UIContext, Widget, dim, panel
 from visualizer.ui.keymap import Binding
 from visualizer.ui.lesson_panels import LessonOverlay
 
+if TYPE_CHECKING:
+    from visualizer.app import App
 
 
 @dataclass
-class LessonMenu:
+class LessonMenu(Widget):
     """A modal list of lessons (and the user's own scenario); picking one restarts the window on it."""
 
     ctx: UIContext
@@ -37,7 +39,7 @@ class LessonMenu:
             self.visible = shown
             self.on_show(shown)
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         if not self.visible:
             return False
         if event.type == pygame.KEYDOWN:
@@ -76,9 +78,6 @@ class LessonMenu:
         self.set_visible(False)
         self.on_pick(self.items[i])
 
-    def update(self, dt: float) -> None:
-        pass
-
     def draw(self, surface: pygame.Surface) -> None:
         self.rows = []
         if not self.visible:
@@ -107,7 +106,7 @@ class LessonMenu:
 
 
 @dataclass
-class Scrubber:
+class Scrubber(Widget):
     """A time bar under the picture: beat marks, the present, and drag-to-seek into the past."""
 
     ctx: UIContext
@@ -124,7 +123,7 @@ class Scrubber:
         frac = (x - self.rect.left) / max(1, self.rect.width)
         return min(1.0, max(0.0, frac)) * horizon
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         grab = self.rect.inflate(0, round(16 * self.ctx.scale))
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and grab.collidepoint(event.pos):
             self.dragging, self.preview = True, self._time_at(event.pos[0])
@@ -138,9 +137,6 @@ class Scrubber:
             self.preview = None
             return True
         return False
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if self.rect.width <= 0:
@@ -160,7 +156,7 @@ class Scrubber:
         pygame.draw.circle(surface, pal.highlight if self.dragging else pal.text, knob, round(r.height * 0.8))
 
 
-def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False, seed: int | None = None,
+def install_lesson(app: App, choices: list[Scenario], open_menu: bool = False, seed: int | None = None,
                    rate: float | None = None, speed: float | None = None) -> LessonOverlay:
     """Turn a window App whose model is a LessonPlayer into a lesson: keys, captions, panels, menu.
 
@@ -170,22 +166,24 @@ def install_lesson(app: Any, choices: list[Scenario], open_menu: bool = False, s
 
 
 class LessonControls:
-    """Everything a lesson adds to the window, wired to the App's extension points."""
+    """Everything a lesson adds to the window, wired in through the App's public methods."""
 
-    def __init__(self, app: Any, choices: list[Scenario], seed: int | None, rate: float | None,
+    def __init__(self, app: App, choices: list[Scenario], seed: int | None, rate: float | None,
                  open_menu: bool, speed: float | None = None) -> None:
         self.app, self.seed, self.rate, self.fixed_speed = app, seed, rate, speed
-        self.overlay = LessonOverlay(lambda: app.sim)
+        self.overlay = LessonOverlay(lambda: app.player)
         self.shown_index: int | None = None     # the beat whose speed was last applied
         self.holds: set[str] = set()            # why the lesson is held still (menu, blank)
         self.paused_before_hold = False
         self.menu = LessonMenu(app.ctx, choices, self.pick, lambda shown: self.hold("menu", shown))
-        self.scrubber = Scrubber(app.ctx, lambda: app.sim)
+        self.scrubber = Scrubber(app.ctx, lambda: app.player)
         self.curtain = Curtain()
-        app.components[:0] = [self.scrubber, CaptionClick(app, self.beat_key(LessonPlayer.next))]
-        app.components += [self.menu, self.curtain]
-        app.overlays.append(self.overlay)
-        app.tick_hooks.append(self.sync)
+        app.add_widget(self.scrubber, Layer.BASE)
+        app.add_widget(CaptionClick(app, self.beat_key(LessonPlayer.next)), Layer.BASE)
+        app.add_widget(self.menu, Layer.MODAL)
+        app.add_widget(self.curtain, Layer.MODAL)
+        app.add_overlay(self.overlay)
+        app.add_tick_hook(self.sync)
         self.bind_keys()
         self.menu.set_visible(open_menu)
         self.sync(app, 0.0)
@@ -203,19 +201,13 @@ class LessonControls:
     def beat_key(self, move: Callable[[LessonPlayer], None]) -> Callable[[], None]:
         """A key handler that moves the lesson and shows the result at once."""
         def run() -> None:
-            move(self.app.sim)
-            self.app.snap = self.app.sim.snapshot()
+            move(self.app.player)
+            self.app.refresh()
         return run
 
     def pick(self, sc: Scenario) -> None:
         """Restart the window on another lesson from the menu."""
-        app = self.app
-        app.scenario = sc
-        app.make_sim = lambda: LessonPlayer(sc, seed=self.seed, rate=self.rate)
-        app.restart()
-        app.view.title = getattr(sc.meta.title, app.view.lang)
-        if pygame.display.get_init():
-            pygame.display.set_caption(f"System Design Visualizer — {app.view.title}")
+        self.app.switch(sc, lambda: LessonPlayer(sc, seed=self.seed, rate=self.rate))
         self.shown_index = None
 
     def toggle_blank(self) -> None:
@@ -227,18 +219,18 @@ class LessonControls:
         if on and not self.holds:
             self.paused_before_hold = self.app.view.paused
         (self.holds.add if on else self.holds.discard)(reason)
-        self.app.view.paused = True if self.holds else self.paused_before_hold
+        self.app.set_paused(True if self.holds else self.paused_before_hold)
 
-    def sync(self, app: Any, _dt: float) -> None:
+    def sync(self, app: App, _dt: float) -> None:
         """After each tick: caption, progress, highlight and speed follow the current beat."""
-        p: LessonPlayer = app.sim
+        p: LessonPlayer = app.player
         if p.index != self.shown_index:
             self.shown_index = p.index
             app.set_speed(self.fixed_speed or p.speed())
         captioned = [b for b in p.beats[: p.index + 1] if b.caption is not None]
-        app.view.caption = getattr(captioned[-1].caption, app.view.lang) if captioned else None
-        app.view.progress = (p.index + 1, len(p.beats)) if p.beats else None
-        app.view.highlight = tuple(p.beat.highlight) if p.beat is not None else ()
+        app.show_beat(getattr(captioned[-1].caption, app.view.lang) if captioned else None,
+                      (p.index + 1, len(p.beats)) if p.beats else None,
+                      tuple(p.beat.highlight) if p.beat is not None else ())
         if app.layout is not None:
             s, g = app.layout.scale, app.layout.graph
             self.scrubber.place(pygame.Rect(g.left + round(20 * s), g.bottom - round(18 * s),
@@ -246,13 +238,13 @@ class LessonControls:
 
 
 @dataclass
-class CaptionClick:
+class CaptionClick(Widget):
     """A click on the caption bar means Next (as on a presenter's slide)."""
 
-    app: Any
+    app: App
     on_click: Callable[[], None]
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         lay = self.app.layout
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and lay is not None \
                 and lay.caption is not None and lay.caption.collidepoint(event.pos):
@@ -260,24 +252,15 @@ class CaptionClick:
             return True
         return False
 
-    def update(self, dt: float) -> None:
-        pass
-
-    def draw(self, surface: pygame.Surface) -> None:
-        pass
-
 
 @dataclass
-class Curtain:
+class Curtain(Widget):
     """The blanked screen (B or '.', as presenter clickers send): black over everything."""
 
     on: bool = False
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         return self.on and event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if self.on:

@@ -10,7 +10,7 @@ import pygame
 
 from visualizer.i18n import fact, t
 from visualizer.render.fonts import text
-from visualizer.ui.base import UIContext, clamp_rect, panel
+from visualizer.ui.base import UIContext, Widget, clamp_rect, panel
 
 
 def command_label(cmd: object, lang: str) -> str:
@@ -26,7 +26,7 @@ def command_label(cmd: object, lang: str) -> str:
 
 
 @dataclass
-class ContextMenu:
+class ContextMenu(Widget):
     """Opened at a point with (label, command) items; a click on an item calls on_pick(command)."""
 
     ctx: UIContext
@@ -63,7 +63,7 @@ class ContextMenu:
         k = (pos[1] - rect.top - head) // row
         return k if 0 <= k < len(self.items) else -1
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         if not self.is_open:
             return False
         if event.type == pygame.MOUSEMOTION:
@@ -77,9 +77,6 @@ class ContextMenu:
                 self.on_pick(self.items[k][1])
             return inside or event.button == 1
         return False
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         if not self.is_open:

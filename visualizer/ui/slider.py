@@ -10,11 +10,11 @@ import pygame
 
 from visualizer.i18n import t
 from visualizer.render.fonts import text
-from visualizer.ui.base import UIContext
+from visualizer.ui.base import UIContext, Widget
 
 
 @dataclass
-class Slider:
+class Slider(Widget):
     """A value between lo and hi; `place` sets its rect each frame; on_change fires while dragging."""
 
     ctx: UIContext
@@ -55,7 +55,7 @@ class Slider:
         """Move the knob without firing on_change (the app changed the value another way)."""
         self.value = min(max(value, self.lo), self.hi)
 
-    def process_events(self, event: pygame.event.Event) -> bool:
+    def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             if self._track().inflate(round(16 * self.ctx.scale), round(24 * self.ctx.scale)).collidepoint(event.pos):
                 self.dragging = True
@@ -72,9 +72,6 @@ class Slider:
     def _drag(self, x: float) -> None:
         self.value = self.value_at(x)
         self.on_change(self.value)
-
-    def update(self, dt: float) -> None:
-        pass
 
     def draw(self, surface: pygame.Surface) -> None:
         s, pal = self.ctx.scale, self.ctx.pal

@@ -7,22 +7,19 @@ from dataclasses import dataclass, field
 import pygame
 
 from visualizer.render.fonts import text
-from visualizer.ui.base import UIContext, panel
+from visualizer.ui.base import UIContext, Widget, panel
 
 SHOW_S = 2.5
 
 
 @dataclass
-class Toasts:
+class Toasts(Widget):
     ctx: UIContext
     items: list[list] = field(default_factory=list)   # [message, age_s, bad]
 
     def show(self, message: str, bad: bool = False) -> None:
         self.items.append([message, 0.0, bad])
         del self.items[:-4]
-
-    def process_events(self, event: pygame.event.Event) -> bool:
-        return False
 
     def update(self, dt: float) -> None:
         for item in self.items:
