@@ -30,8 +30,8 @@ def test_snapshot_shows_every_request_in_flight(design):
     assert all(o.t >= 2.2 for o in snap.recent)
     sim.run_until(3.5)
     later = sim.snapshot().recent
-    brute = [w for w in sim.stats.window if w[0] >= 2.5]
-    assert [(o.id, o.t, o.ok, o.reason) for o in later] == [(w[1], w[0], w[3], w[4]) for w in brute]
+    brute = [w for w in sim.stats.window.recent if w[1] >= 2.5]
+    assert [(o.id, o.t, o.ok, o.reason) for o in later] == [(w[0], w[1], w[3], w[4]) for w in brute]
     assert [n.id for n in snap.nodes] == sim.node_ids()
     assert snap.index("lb") == 2
 

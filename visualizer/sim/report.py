@@ -1,19 +1,18 @@
-"""Counting outcomes: totals, per-second series, a sliding window, and the JSON report."""
+"""Counting outcomes: totals, per-second series, a sliding window (window.py), and the JSON report."""
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from visualizer.sim.snapshot import SERIES_COLUMNS
+from visualizer.sim.window import WINDOW_S, SlidingWindow  # noqa: F401  (WINDOW_S re-exported)
 
 if TYPE_CHECKING:
     from visualizer.sim.model import Simulation
 
-WINDOW_S = 5.0
 
 
 def percentiles(values: Any) -> tuple[float, float, float]:
@@ -77,8 +76,7 @@ class Stats:
         self.cur_k = 0                              # the open second (all earlier ones are rows)
         self.cur: list[Any] = [0, 0, 0, 0, []]      # its [generated, done, failed, stale, lat_ms]
         self.rows: list[tuple[float, ...]] = []     # closed seconds, SERIES_COLUMNS
-        self.window: deque[tuple[float, int, str, bool, str, int, float]] = deque()
-        self.n_finished = 0                         # ever appended to the window
+        self.window = SlidingWindow()               # the last seconds, for the live metrics
 
     def bin(self, t: float) -> list[Any]:
         """The counters of the simulated second containing `t` (time only moves on: closing the
@@ -121,12 +119,8 @@ class Stats:
         else:
             self.failed[reason] = self.failed.get(reason, 0) + 1
             b[2] += 1
-        self.n_finished += 1
         if self.keep_window:
-            w = self.window
-            w.append((t, rid, node, ok, reason, kind, lat_ms))
-            while w[0][0] < t - WINDOW_S:
-                w.popleft()
+            self.window.add(t, rid, node, ok, reason, kind, lat_ms)
 
     def series_array(self, upto: int) -> np.ndarray:
         """Closed rows as a float array of shape (n, len(SERIES_COLUMNS))."""

@@ -89,17 +89,15 @@ def dots(sim: "Simulation", now: float) -> RequestDots:
 
 def metrics(sim: "Simulation", now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     st = sim.stats
-    lo = now - WINDOW_S
-    win = [w for w in st.window if w[0] >= lo]
-    lats = [w[6] for w in win if w[3]]
-    n_fail = len(win) - len(lats)
+    lats, n_fail = st.window.summary(now)
+    n_win = len(lats) + n_fail
     p50, p95, p99 = percentiles(lats)
     span = min(WINDOW_S, now) or 1.0
     n_failed = sum(st.failed.values())
     finished = st.completed + n_failed
     recent = _recent(sim, now)
     m = Metrics(window_s=WINDOW_S, throughput=len(lats) / span,
-                error_rate=n_fail / len(win) if win else 0.0, p50_ms=p50, p95_ms=p95, p99_ms=p99,
+                error_rate=n_fail / n_win if n_win else 0.0, p50_ms=p50, p95_ms=p95, p99_ms=p99,
                 availability=st.completed / finished if finished else 1.0,
                 stale_reads=st.stale_reads, lost_writes=sim.lost_writes(),
                 cost_per_hour=sim.cost_per_hour(), generated=st.generated,
@@ -112,11 +110,12 @@ def _recent(sim: "Simulation", now: float) -> tuple[Outcome, ...]:
     """Outcomes of the last second, each Outcome built once and kept between snapshots."""
     st, cache = sim.stats, sim.view_cache
     kept: deque[Outcome] = cache.setdefault("recent", deque())
-    new = min(st.n_finished - cache.get("recent_n", 0), len(st.window))
+    win = st.window
+    new = min(win.added - cache.get("recent_n", 0), len(win.recent))
     if new > 0:
-        for w in list(islice(reversed(st.window), new))[::-1]:
-            kept.append(Outcome(w[1], w[0], w[2], w[3], w[4], w[5]))
-    cache["recent_n"] = st.n_finished
+        for w in list(islice(reversed(win.recent), new))[::-1]:
+            kept.append(Outcome(*w))
+    cache["recent_n"] = win.added
     while kept and kept[0].t < now - RECENT_S:
         kept.popleft()
     return tuple(o for o in kept if o.t >= now - RECENT_S)
