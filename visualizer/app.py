@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from typing import Any, Callable
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
@@ -11,7 +12,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
 import pygame  # noqa: E402
 
 from visualizer.i18n import other, t  # noqa: E402
-from visualizer.player import Pace, Player  # noqa: E402
+from visualizer.player import Governor, Pace, Player  # noqa: E402
 from visualizer.render.fonts import ui_scale  # noqa: E402
 from visualizer.render.layout import Layout  # noqa: E402
 from visualizer.render.scene import Overlay, ViewState, draw_frame, layout_for  # noqa: E402
@@ -19,13 +20,12 @@ from visualizer.render.style import palette  # noqa: E402
 from visualizer.schema import Scenario  # noqa: E402
 from visualizer.sim import commands as C  # noqa: E402
 from visualizer.sim.snapshot import Snapshot  # noqa: E402
-from visualizer.sim.tiers import TIERS  # noqa: E402
 from visualizer.ui.base import Layer, UIContext, Widget  # noqa: E402
 from visualizer.ui.cards import Inspector, RequestCard  # noqa: E402
 from visualizer.ui.geometry import dot_at, node_at, slider_slots  # noqa: E402
 from visualizer.ui.help import HelpOverlay  # noqa: E402
 from visualizer.ui.keymap import Binding, KeyMap  # noqa: E402
-from visualizer.ui.menu import ContextMenu  # noqa: E402
+from visualizer.ui.menu import ContextMenu, menu_notes  # noqa: E402
 from visualizer.ui.slider import Slider  # noqa: E402
 from visualizer.ui.stack import WidgetStack  # noqa: E402
 from visualizer.ui.toast import Toasts  # noqa: E402
@@ -76,6 +76,8 @@ class App:
         self._tick_hooks: list[TickHook] = []
         self._command_hooks: list[CommandHook] = []
         self._widgets = WidgetStack()
+        self.governor = Governor()
+        self._pending_seek: float | None = None
         self.toasts = Toasts(self.ctx)
         self.menu = ContextMenu(self.ctx, self._picked)
         self.inspector = Inspector(self.ctx)
@@ -180,6 +182,16 @@ class App:
     def toast(self, message: str, bad: bool = False) -> None:
         """A short message over the picture that fades out (bad: in red)."""
         self.toasts.show(message, bad=bad)
+
+    def seek(self, when: float) -> None:
+        """Move the model to simulated time `when`. A rewind that will take a while is announced
+        first: this frame shows "Rewinding…", the next one does it."""
+        if self._player.estimate_seek_s(when) > 0.2:
+            self._pending_seek = when
+            self.view.busy = t("busy.rewinding", self.view.lang)
+            return
+        self._player.seek(when)
+        self.refresh()
 
     def toggle_pause(self) -> None:
         self.view.paused = not self.view.paused
@@ -289,15 +301,8 @@ class App:
             self.close_overlays()
         elif event.button == 3 and node is not None:
             self.view.selected = node
-            self.menu.open(event.pos, node, list(self._player.actions_for(node)), self._menu_notes(node))
-
-    def _menu_notes(self, node_id: str) -> list[str]:
-        """Why an expected action is missing: the largest machine cannot be upgraded (the seed's
-        limit of scaling up), so the menu says so instead of silently leaving it out."""
-        view = next((n for n in self._snap.nodes if n.id == node_id), None)
-        if view is not None and view.tier == TIERS[-1].name and view.status != "removed":
-            return [t("menu.top_tier", self.view.lang, node=node_id, tier=view.tier)]
-        return []
+            self.menu.open(event.pos, node, list(self._player.actions_for(node)),
+                           menu_notes(self._snap, node, self.view.lang))
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """One input event: widgets first (top-most first), then keys, then clicks on the picture."""
@@ -320,9 +325,21 @@ class App:
         The window moves the model by real_dt x speed unless paused (real_dt capped, so a stall is
         not a jump). A recorder moves the model itself, exactly, and passes its `pace` instead.
         """
+        if self._pending_seek is not None:
+            target, self._pending_seek, self.view.busy = self._pending_seek, None, ""
+            self._player.seek(target)
+            self.refresh()
         if pace is None:
             real_dt = min(max(real_dt, 0.0), MAX_REAL_DT)
-            self._advance(0.0 if self.view.paused else real_dt * self.view.speed)
+            asked = 0.0 if self.view.paused else real_dt * self.view.speed
+            allowed = self.governor.allow(asked)
+            work, started = self._player.work(), time.perf_counter()
+            if allowed > 0:
+                self._player.step(allowed)
+            self.governor.measured(allowed, time.perf_counter() - started, self._player.work() - work)
+            self.refresh()
+            self.view.running_speed = (self.governor.running(self.view.speed, allowed / real_dt)
+                                       if asked > 0 else None)
         else:
             self.refresh()
         if self.request_card.req_id is not None:
@@ -384,6 +401,8 @@ class App:
 
 
 def _freeze_heap() -> None:
-    """Move everything alive now out of the collector's view: no long GC pauses mid-frame."""
+    """Move everything alive now out of the collector's view: no long GC pauses mid-frame.
+    What an earlier freeze kept (a previous session, after a restart) is released first."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()

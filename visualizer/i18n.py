@@ -189,6 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "toast.rec_off": {"en": "Video saved: {path} ({secs:.1f} s)", "ko": "동영상 저장됨: {path} ({secs:.1f}초)"},
     "toast.rec_fail": {"en": "Recording failed: {why}", "ko": "녹화 실패: {why}"},
     "toast.shot": {"en": "Screenshot saved: {path}", "ko": "스크린샷 저장됨: {path}"},
+    "busy.rewinding": {"en": "Rewinding…", "ko": "되감는 중…"},
     "algo.round_robin": {"en": "round robin", "ko": "라운드 로빈"},
     "algo.weighted_round_robin": {"en": "weighted round robin", "ko": "가중 라운드 로빈"},
     "algo.least_connections": {"en": "least connections", "ko": "최소 연결"},

@@ -146,6 +146,14 @@ class LessonPlayer:
         self.index = k
         self._recheck_after_seek()
 
+    def work(self) -> int:
+        """Events the model has scheduled so far (the window paces itself by their cost)."""
+        return self.sim.work()
+
+    def estimate_seek_s(self, t: float) -> float:
+        """About how long seek(t) takes (wall seconds): the window warns before a long rewind."""
+        return self.timeline.estimate_seek_s(t)
+
     def seek(self, t: float) -> None:
         """Scrub to simulated time `t` (within what was reached); the beat follows the time."""
         self.timeline.seek(min(t, self.timeline.horizon))

@@ -19,9 +19,48 @@ class Player(Protocol):
     def step(self, dt: float) -> None: ...
     def apply(self, cmd: Any) -> None: ...
     def seek(self, t: float) -> None: ...
+    def work(self) -> int: ...
+    def estimate_seek_s(self, t: float) -> float: ...
     def snapshot(self) -> Snapshot: ...
     def request_info(self, req_id: int) -> dict | None: ...
     def actions_for(self, node_id: str) -> list: ...
+
+
+@dataclass
+class Governor:
+    """Keeps the window at 60 frames a second at any asked speed: the model gets at most
+    `budget_s` of wall time a frame; when it cannot do the asked speed in that, it runs what it can
+    and the window says so ("×100 → ×40") instead of stalling frames."""
+
+    budget_s: float = 0.009
+    per_event: float = 0.0             # wall seconds an event costs, smoothed
+    events_per_s: float = 0.0          # events a simulated second holds now, smoothed
+    shown: float | None = None         # the running speed on screen, smoothed; None: as asked
+
+    def allow(self, sim_dt: float) -> float:
+        """The simulated time this frame may advance, at most `sim_dt`."""
+        cost = self.per_event * self.events_per_s         # wall seconds per simulated second
+        return sim_dt if cost <= 0 else min(sim_dt, self.budget_s / cost)
+
+    def measured(self, sim_dt: float, wall_s: float, events: int) -> None:
+        """A frame's step: `events` events in `wall_s` for `sim_dt` simulated seconds. Cost is
+        counted per event, so a frame that ran little does not inflate it."""
+        if events >= 50:
+            self.per_event = _smooth(self.per_event, wall_s / events)
+        if sim_dt > 1e-6 and events:
+            self.events_per_s = _smooth(self.events_per_s, events / sim_dt)
+
+    def running(self, asked_speed: float, real_speed: float) -> float | None:
+        """The speed to show beside the asked one, or None while the model keeps up."""
+        if real_speed >= asked_speed * 0.95:
+            self.shown = None
+        else:
+            self.shown = real_speed if self.shown is None else 0.9 * self.shown + 0.1 * real_speed
+        return None if self.shown is None else float(f"{self.shown:.2g}")
+
+
+def _smooth(old: float, sample: float) -> float:
+    return sample if old <= 0 else 0.8 * old + 0.2 * sample
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import pickle
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
@@ -74,6 +75,7 @@ class Timeline:
     applied: int = 0          # how many entries of `log` the current model has had applied
     horizon: float = 0.0      # the furthest time reached in this history
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    replay_rate: float = 300_000.0    # events a wall second replays (measured; only for estimates)
 
     def __post_init__(self) -> None:
         self.sim = self.make()
@@ -133,6 +135,21 @@ class Timeline:
             self._restore(i)
         self.advance_to(t)
 
+    def estimate_seek_s(self, t: float) -> float:
+        """About how long seek(t) will take, in wall seconds (to warn before a long rewind)."""
+        t = max(0.0, min(t, self.horizon))
+        i = max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
+        c = self.checkpoints[i]
+        start_t, start_work = c.t, c.work
+        if not (t < self.sim.time or c.t > self.sim.time):
+            start_t, start_work = self.sim.time, self.sim.work()
+        nxt = self.checkpoints[i + 1] if i + 1 < len(self.checkpoints) else None
+        if nxt is not None and nxt.t > start_t:
+            per_s = (nxt.work - start_work) / (nxt.t - start_t)
+        else:
+            per_s = (self.sim.work() - start_work) / max(1e-9, self.sim.time - start_t)
+        return max(0.0, t - start_t) * max(0.0, per_s) / self.replay_rate
+
     def pin(self) -> None:
         """Keep a checkpoint of this moment for good (a lesson's beat), if now is new history."""
         last = self.checkpoints[-1]
@@ -149,12 +166,16 @@ class Timeline:
 
     def _run(self, stop: float) -> None:
         """run_until(stop) in slices, checkpointing new history as work accumulates."""
+        work0, wall0 = self.sim.work(), time.perf_counter()
         while self.sim.time < stop:
             self.sim.run_until(min(stop, self.sim.time + SLICE_S))
             last = self.checkpoints[-1]
             if self.sim.time > last.t and (self.sim.work() - last.work >= self.every_events
                                            or self.sim.time - last.t >= MAX_GAP_S):
                 self._checkpoint()
+        done, wall = self.sim.work() - work0, time.perf_counter() - wall0
+        if done > 5_000 and wall > 0:
+            self.replay_rate = 0.8 * self.replay_rate + 0.2 * done / wall
 
     def _checkpoint(self, pinned: bool = False) -> None:
         sim = self.sim

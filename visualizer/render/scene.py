@@ -35,6 +35,8 @@ class ViewState:
     progress: tuple[int, int] | None = None  # beat k of n
     show_metrics: bool = True
     status_note: str = ""                    # short text at the right of the top bar (e.g. "REC")
+    running_speed: float | None = None       # the speed the model really keeps up with, when lower
+    busy: str = ""                           # a notice over the picture ("rewinding…")
 
 
 class Overlay(Protocol):
@@ -94,7 +96,19 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     _toolbar(surface, view, lay, pal)
     for overlay in overlays:
         overlay.draw(surface, snap, view, lay)
+    if view.busy:
+        _busy(surface, view.busy, lay, pal)
     return lay
+
+
+def _busy(surface: pygame.Surface, note: str, lay: Layout, pal: Palette) -> None:
+    """A notice in the middle of the picture while something takes a moment (a long rewind)."""
+    s = lay.scale
+    label = text(note, round(28 * s), pal.text, True)
+    box = label.get_rect(center=lay.graph.center).inflate(48 * s, 24 * s)
+    pygame.draw.rect(surface, pal.panel, box, border_radius=round(12 * s))
+    pygame.draw.rect(surface, pal.highlight, box, max(2, round(2 * s)), border_radius=round(12 * s))
+    surface.blit(label, label.get_rect(center=box.center))
 
 
 def _links(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout, pal: Palette) -> None:
@@ -130,7 +144,10 @@ def _top_bar(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layo
     title = text(view.title or "System Design Visualizer", round(20 * s), pal.text, True)
     surface.blit(title, title.get_rect(midleft=(r.left + 16 * s, r.centery)))
     clock = text(f"t = {snap.time:.3f} s", round(17 * s), pal.text, False)
-    speed = text(f"×{_fmt_speed(view.speed)}", round(17 * s), pal.text_dim, True)
+    shown = f"×{_fmt_speed(view.speed)}"
+    if view.running_speed is not None:       # the model cannot keep up: say what really runs
+        shown += f" → ×{_fmt_speed(view.running_speed)}"
+    speed = text(shown, round(17 * s), pal.undetected if view.running_speed is not None else pal.text_dim, True)
     x = r.right - 16 * s
     hint = text(t("help.hint", view.lang), round(15 * s), pal.text_dim)
     for surf in (hint, speed, clock):

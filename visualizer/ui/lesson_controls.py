@@ -111,9 +111,12 @@ class Scrubber(Widget):
 
     ctx: UIContext
     player: Callable[[], LessonPlayer]
+    seek: Callable[[float], None]              # the App's seek (refreshes, warns before long ones)
+    hold: Callable[[bool], None]               # holds the model still while the knob is held
     rect: pygame.Rect = field(default_factory=lambda: pygame.Rect(0, 0, 0, 0))
     dragging: bool = False
-    preview: float | None = None
+    preview: float | None = None               # where the knob is while dragging
+    pending: float | None = None               # a seek to do at the next update (one a frame)
 
     def place(self, rect: pygame.Rect) -> None:
         self.rect = rect
@@ -124,19 +127,34 @@ class Scrubber(Widget):
         return min(1.0, max(0.0, frac)) * horizon
 
     def handle_event(self, event: pygame.event.Event) -> bool:
-        grab = self.rect.inflate(0, round(16 * self.ctx.scale))
+        """Press, drag and release on the bar (the knob too, even at the live end): the picture
+        shows the moment under the knob while it moves, and stays there on release."""
+        knob = round(self.rect.height * 0.8) + round(6 * self.ctx.scale)
+        grab = self.rect.inflate(2 * knob, round(16 * self.ctx.scale))
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and grab.collidepoint(event.pos):
-            self.dragging, self.preview = True, self._time_at(event.pos[0])
+            self.dragging = True
+            self.hold(True)
+            self._aim(event.pos[0])
             return True
         if event.type == pygame.MOUSEMOTION and self.dragging:
-            self.preview = self._time_at(event.pos[0])
+            self._aim(event.pos[0])
             return True
         if event.type == pygame.MOUSEBUTTONUP and self.dragging:
             self.dragging = False
-            self.player().seek(self._time_at(event.pos[0]))
+            self._aim(event.pos[0])
+            self.update(0.0)
             self.preview = None
+            self.hold(False)
             return True
         return False
+
+    def _aim(self, x: int) -> None:
+        self.preview = self.pending = self._time_at(x)
+
+    def update(self, dt: float) -> None:
+        if self.pending is not None:
+            target, self.pending = self.pending, None
+            self.seek(target)
 
     def draw(self, surface: pygame.Surface) -> None:
         if self.rect.width <= 0:
@@ -176,7 +194,7 @@ class LessonControls:
         self.holds: set[str] = set()            # why the lesson is held still (menu, blank)
         self.paused_before_hold = False
         self.menu = LessonMenu(app.ctx, choices, self.pick, lambda shown: self.hold("menu", shown))
-        self.scrubber = Scrubber(app.ctx, lambda: app.player)
+        self.scrubber = Scrubber(app.ctx, lambda: app.player, app.seek, lambda on: self.hold("scrub", on))
         self.curtain = Curtain()
         app.add_widget(self.scrubber, Layer.BASE)
         app.add_widget(CaptionClick(app, self.beat_key(LessonPlayer.next)), Layer.BASE)

@@ -10,6 +10,8 @@ import pygame
 
 from visualizer.i18n import fact, t
 from visualizer.render.fonts import text
+from visualizer.sim.snapshot import Snapshot
+from visualizer.sim.tiers import TIERS
 from visualizer.ui.base import UIContext, Widget, clamp_rect, panel
 
 
@@ -93,3 +95,12 @@ class ContextMenu(Widget):
                 pygame.draw.rect(surface, pal.card, r, border_radius=round(6 * s))
             surf = text(label, round(16 * s), pal.text if cmd is not None else pal.text_dim)
             surface.blit(surf, surf.get_rect(midleft=(r.left + round(14 * s), r.centery)))
+
+
+def menu_notes(snap: Snapshot, node_id: str, lang: str) -> list[str]:
+    """Why an expected action is missing: the largest machine cannot be upgraded (the seed's limit
+    of scaling up), so the menu says so instead of silently leaving it out."""
+    view = next((n for n in snap.nodes if n.id == node_id), None)
+    if view is not None and view.tier == TIERS[-1].name and view.status != "removed":
+        return [t("menu.top_tier", lang, node=node_id, tier=view.tier)]
+    return []

@@ -1,0 +1,131 @@
+"""Hours in the window: the speed the model really keeps, the scrubber's preview, long rewinds
+announced, and sessions that do not leak into each other."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import gc  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from visualizer.app import App  # noqa: E402
+from visualizer.lesson import LessonPlayer  # noqa: E402
+from visualizer.player import Governor  # noqa: E402
+from visualizer.render.scene import ViewState, draw_frame  # noqa: E402
+from visualizer.scenario import bundled, load  # noqa: E402
+from visualizer.ui.lesson_controls import Scrubber, install_lesson  # noqa: E402
+
+LESSONS = [sc for _, sc in bundled() if sc.meta.lesson is not None]
+
+
+@pytest.fixture(scope="module")
+def screen():
+    pygame.display.init()
+    pygame.font.init()
+    yield pygame.display.set_mode((1280, 720))
+
+
+def mouse(kind: int, pos) -> pygame.event.Event:
+    return pygame.event.Event(kind, pos=tuple(int(v) for v in pos), button=1, rel=(0, 0), buttons=(1, 0, 0))
+
+
+def sandbox_app(speed: float = 1.0) -> App:
+    sc = load("sandbox")
+    return App(lambda: LessonPlayer(sc), sc, speed=speed)
+
+
+def test_governor_runs_what_fits_in_the_budget_and_says_so():
+    g = Governor(budget_s=0.009)
+    assert g.allow(1.0) == 1.0                      # nothing measured yet
+    g.measured(1.0, 0.03, 3_000)                    # 30 ms of wall time per simulated second
+    assert g.allow(100 / 60) == pytest.approx(0.3)
+    g.measured(0.001, 0.0005, 3)                    # a tiny step (fixed costs) changes nothing
+    assert g.allow(100 / 60) == pytest.approx(0.3)
+    shown = [g.running(100.0, 0.3 * 60) for _ in range(50)]
+    assert shown[-1] == pytest.approx(18.0, rel=0.05)
+    assert g.running(1.0, 1.0) is None              # keeping up again: nothing to say
+
+
+def test_a_model_that_cannot_keep_up_runs_slower_instead_of_stalling_frames(screen):
+    app = sandbox_app(speed=100.0)
+    app.governor.budget_s = 1e-6                    # no model is that fast: the limit must show
+    app.advance_frame(1 / 60, screen)               # the first frame measures the model's cost
+    first = app.player.time
+    for _ in range(4):
+        app.advance_frame(1 / 60, screen)
+    t = app.player.time
+    assert 0 < t - first < 4 * 100 / 60 / 10
+    assert app.view.running_speed is not None and app.view.running_speed < 100
+    app.governor.budget_s = 10.0                    # a fast machine: as asked, and said no more
+    for _ in range(60):
+        app.advance_frame(1 / 60, screen)
+    assert app.player.time - t == pytest.approx(60 * 100 / 60, rel=1e-6)
+    assert app.view.running_speed is None
+
+
+def test_the_top_bar_shows_both_speeds_when_the_model_falls_behind(screen):
+    sc = load("sandbox")
+    app = App(lambda: LessonPlayer(sc), sc)
+    snap = app.player.snapshot()
+    plain, slow = screen.copy(), screen.copy()
+    draw_frame(plain, snap, ViewState(speed=100.0))
+    draw_frame(slow, snap, ViewState(speed=100.0, running_speed=40.0))
+    top = pygame.Rect(0, 0, 1280, 40)
+    assert pygame.image.tobytes(plain.subsurface(top), "RGB") != pygame.image.tobytes(slow.subsurface(top), "RGB")
+
+
+def lesson_app() -> App:
+    sc = load("load-balancer")
+    app = App(lambda: LessonPlayer(sc), sc, speed=2.0)
+    install_lesson(app, LESSONS)
+    return app
+
+
+def test_dragging_the_scrubber_shows_the_moment_under_the_knob_and_holds_still(screen):
+    app = lesson_app()
+    for _ in range(240):
+        app.advance_frame(1 / 60, screen)
+    live = app.player.time
+    bar = next(w for w in app.widgets if isinstance(w, Scrubber))
+    knob_x = bar.rect.right + round(bar.rect.height * 0.8) - 1     # the knob's right edge, at the live end
+    app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, (knob_x, bar.rect.centery)))
+    assert bar.dragging, "a press on the knob at the live end grabs it"
+    app.handle_event(mouse(pygame.MOUSEMOTION, (bar.rect.left + bar.rect.width // 2, bar.rect.centery)))
+    app.advance_frame(1 / 60, screen)
+    half = app.player.time
+    assert half == pytest.approx(live / 2, rel=0.02), "the picture follows the knob while dragging"
+    for _ in range(10):
+        app.advance_frame(1 / 60, screen)
+    assert app.player.time == half, "the model holds still while the knob is held"
+    app.handle_event(mouse(pygame.MOUSEBUTTONUP, (bar.rect.left + bar.rect.width // 4, bar.rect.centery)))
+    assert app.player.time == pytest.approx(live / 4, rel=0.04)
+    app.advance_frame(1 / 60, screen)
+    assert app.player.time > live / 4, "released: it plays on from there"
+
+
+def test_a_long_rewind_is_announced_before_it_runs(screen, monkeypatch):
+    app = lesson_app()
+    for _ in range(120):
+        app.advance_frame(1 / 60, screen)
+    live = app.player.time
+    monkeypatch.setattr(LessonPlayer, "estimate_seek_s", lambda self, t: 0.5)
+    app.seek(live / 3)
+    assert app.view.busy and app.player.time == live, "first a frame saying it rewinds"
+    app.set_paused(True)
+    app.advance_frame(1 / 60, screen)
+    assert not app.view.busy and app.player.time == pytest.approx(live / 3)
+
+
+def test_restarts_do_not_keep_earlier_sessions_alive(screen):
+    app = sandbox_app(speed=10.0)
+    counts = []
+    for _ in range(4):
+        for _ in range(30):
+            app.advance_frame(1 / 60, screen)
+        app.restart()
+        counts.append(gc.get_freeze_count())
+    # each earlier session would stay frozen for good (thousands of objects a restart)
+    assert counts[-1] - counts[0] < 100, counts
