@@ -1,4 +1,9 @@
-"""Frame time of the window's drawing (combined design, 1,000 and 5,000 dots) and startup to first frame."""
+"""Frame time: the whole frame on the real model (step + snapshot + drawing + flip) for every bundled
+scenario at several speeds and a 14-server design; the drawing alone with 1,000 and 5,000 dots;
+and startup to first frame.
+
+Run: .venv/bin/python benchmarks/frame_time.py [--quick]
+"""
 
 from __future__ import annotations
 
@@ -114,9 +119,65 @@ def startup_ms() -> float:
     return elapsed
 
 
+SPEEDS = (0.01, 1.0, 10.0, 100.0)
+
+
+def fourteen_servers() -> "Scenario":
+    """8 web servers x 8 workers behind a balancer, a primary and 5 replicas, at 600 requests/s."""
+    from visualizer.scenario import validate
+
+    webs, reps = [f"web{i}" for i in range(1, 9)], [f"db{i}" for i in range(2, 7)]
+    nodes = ([{"id": "users", "kind": "client"}, {"id": "dns", "kind": "dns", "points_to": "lb"},
+              {"id": "lb", "kind": "load_balancer", "algorithm": "least_connections"}]
+             + [{"id": w, "kind": "web_server", "workers": 8, "service_ms": 40.0} for w in webs]
+             + [{"id": "db1", "kind": "db_primary", "workers": 8, "service_ms": 5.0}]
+             + [{"id": r, "kind": "db_replica", "workers": 8, "service_ms": 5.0} for r in reps])
+    links = ([("users", "dns"), ("users", "lb")] + [("lb", w) for w in webs]
+             + [(w, d) for w in webs for d in ["db1"] + reps] + [("db1", r) for r in reps])
+    return validate({"meta": {"name": "fourteen", "title": {"en": "14 servers", "ko": "서버 14대"},
+                              "duration": 3600.0},
+                     "traffic": {"rate": 600.0, "read_ratio": 0.9},
+                     "nodes": nodes, "links": [{"from": a, "to": b, "latency_ms": 2.0} for a, b in links]},
+                    "<benchmark>")
+
+
+def whole_frames(sc, speed: float, frames: int, size=(1920, 1080)) -> tuple[np.ndarray, float]:
+    """Milliseconds per whole window frame (App.advance_frame with drawing, then flip) on the real
+    model at `speed`, and the speed the window really ran at the end."""
+    from visualizer.lesson import LessonPlayer
+
+    screen = pygame.display.set_mode(size)
+    app = App(lambda: LessonPlayer(sc), sc, speed=speed)
+    times = []
+    for k in range(frames + WARMUP):
+        t0 = time.perf_counter()
+        app.advance_frame(1 / 60, screen)
+        pygame.display.flip()
+        times.append(time.perf_counter() - t0)
+        if k == WARMUP:
+            gc.collect()
+            gc.freeze()
+    running = app.view.running_speed if app.view.running_speed is not None else speed
+    gc.unfreeze()
+    return np.array(times[WARMUP:]) * 1000.0, running
+
+
 def main() -> int:
     pygame.display.init()
     pygame.font.init()
+    quick = "--quick" in sys.argv
+    from visualizer.scenario import bundled
+
+    print("whole frames at 1920x1080 on the real model (step + snapshot + draw + flip)")
+    print(f"{'scenario':>18} {'speed':>7} {'runs at':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    cases = [(name, sc, sp) for name, sc in bundled() for sp in SPEEDS]
+    cases.append(("14 servers", fourteen_servers(), 20.0))
+    for name, sc, sp in cases:
+        ms, running = whole_frames(sc, sp, 60 if quick else 300)
+        print(f"{name:>18} {sp:>6g}x {running:>7.3g}x {np.percentile(ms, 50):8.2f} "
+              f"{np.percentile(ms, 95):8.2f} {ms.max():8.2f}", flush=True)
+    print()
+    print("drawing alone (App.render) with synthetic dots")
     print(f"{'size':>10} {'dots':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for size in SIZES:
         for n in COUNTS:

@@ -28,7 +28,7 @@ EVENTS_PER_CHECKPOINT = 15_000    # about 40 ms of replay on this machine
 SLICE_S = 0.5                     # the model runs in slices this long; checkpoints fall between
 MAX_GAP_S = 60.0                  # ... and at least this often, however quiet the model
 RECENT_S = 600.0                  # every checkpoint of the last ten simulated minutes is kept
-OLD_GAP = 8                       # further back, one per this many ordinary spacings
+OLD_GAP = 12                      # further back, one per this many ordinary spacings
 
 
 class Model(Protocol):
