@@ -80,3 +80,36 @@ def test_a_refused_command_leaves_no_trace() -> None:
     with pytest.raises(C.CommandError):
         tl.apply(C.Promote("web1"))
     assert tl.log == []
+
+
+def test_a_seek_forward_restores_a_checkpoint_ahead_instead_of_replaying(monkeypatch):
+    tl = Timeline(lambda: Simulation(SC, seed=5), every_events=500)
+    tl.step(60.0)
+    end = report(tl)
+    tl.seek(5.0)
+    restored = []
+    real = Timeline._restore
+    monkeypatch.setattr(Timeline, "_restore", lambda self, i: (restored.append(self.checkpoints[i].t), real(self, i)))
+    tl.seek(60.0)
+    assert restored and restored[0] > 50.0, "jumped to a checkpoint near the target"
+    assert report(tl) == end
+
+
+def test_a_design_with_ten_thousand_links_checkpoints_and_seeks():
+    """Pickling a big design's checkpoint once hit RecursionError (server -> request -> server)."""
+    from conftest import make_scenario
+
+    webs, dbs = [f"w{i}" for i in range(100)], ["p"] + [f"r{i}" for i in range(99)]
+    sc = make_scenario([{"id": "users", "kind": "client"}, {"id": "lb", "kind": "load_balancer"}]
+                       + [{"id": w, "kind": "web_server", "workers": 4} for w in webs]
+                       + [{"id": "p", "kind": "db_primary", "workers": 8}]
+                       + [{"id": r, "kind": "db_replica", "workers": 8} for r in dbs[1:]],
+                       [("users", "lb")] + [("lb", w) for w in webs] + [(w, d) for w in webs for d in dbs],
+                       {"rate": 2000.0})
+    tl = Timeline(lambda: Simulation(sc), every_events=20_000)
+    tl.step(6.0)
+    assert len(tl.checkpoints) > 2
+    end = report(tl)
+    tl.seek(2.0)
+    tl.seek(6.0)
+    assert report(tl) == end
