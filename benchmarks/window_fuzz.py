@@ -83,7 +83,6 @@ def fuzz(sc, n_events: int, seed: int) -> np.ndarray:
         for event in random_events(rng, app, size):
             app.handle_event(event)
             done += 1
-        app.running = True
         if rng.random() < 0.02:
             app.set_speed(float(rng.choice([0.01, 1.0, 10.0, 100.0])))
         app.advance_frame(1 / 60, screen)

@@ -17,6 +17,7 @@ small however long the session.
 from __future__ import annotations
 
 import bisect
+import gc
 import pickle
 import time
 from dataclasses import dataclass, field
@@ -167,12 +168,18 @@ class Timeline:
     def _run(self, stop: float) -> None:
         """run_until(stop) in slices, checkpointing new history as work accumulates."""
         work0, wall0 = self.sim.work(), time.perf_counter()
-        while self.sim.time < stop:
-            self.sim.run_until(min(stop, self.sim.time + SLICE_S))
-            last = self.checkpoints[-1]
-            if self.sim.time > last.t and (self.sim.work() - last.work >= self.every_events
-                                           or self.sim.time - last.t >= MAX_GAP_S):
-                self._checkpoint()
+        collecting = gc.isenabled()
+        gc.disable()            # the model makes no garbage cycles while it runs: no pauses mid-run
+        try:
+            while self.sim.time < stop:
+                self.sim.run_until(min(stop, self.sim.time + SLICE_S))
+                last = self.checkpoints[-1]
+                if self.sim.time > last.t and (self.sim.work() - last.work >= self.every_events
+                                               or self.sim.time - last.t >= MAX_GAP_S):
+                    self._checkpoint()
+        finally:
+            if collecting:
+                gc.enable()
         done, wall = self.sim.work() - work0, time.perf_counter() - wall0
         if done > 5_000 and wall > 0:
             self.replay_rate = 0.8 * self.replay_rate + 0.2 * done / wall
@@ -192,19 +199,28 @@ class Timeline:
 
     def _restore(self, i: int) -> None:
         c = self.checkpoints[i]
-        sim = pickle.loads(c.blob)
+        collecting = gc.isenabled()
+        gc.disable()            # unpickling makes many objects: no collection half way through
+        try:
+            sim = pickle.loads(c.blob)
+        finally:
+            if collecting:
+                gc.enable()
         histories: dict[str, list[Any]] = {k: [] for k in c.tails}
         for earlier in self.checkpoints[: i + 1]:
             for k, tail in earlier.tails.items():
                 histories.setdefault(k, []).extend(tail)
         sim.attach_histories(histories)
-        self.sim = sim
+        old, self.sim = self.sim, sim
         self.applied = c.applied
+        dispose = getattr(old, "dispose", None)
+        if dispose is not None and old is not sim:
+            dispose()           # freed at once, not by a collector pause a few frames later
 
     def _thin(self) -> None:
         """Older than recent_s before the newest: keep one per OLD_GAP spacings (and the pinned)."""
         cps = self.checkpoints
-        cutoff = cps[-1].t - self.recent_s
+        cutoff = cps[-1].t - self.recent_s * 1.05     # a margin: the recent span keeps its first one
         gap = self.every_events * OLD_GAP
         k = 1
         kept_work = cps[0].work
