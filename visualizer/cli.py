@@ -57,6 +57,9 @@ def build_parser() -> Parser:
                    help="open lesson N directly")
     p.add_argument("--list-scenarios", action="store_true", help="list bundled scenarios and exit")
     p.add_argument("--check-scenario", metavar="FILE", help="validate a scenario file and exit")
+    p.add_argument("--check-lesson", metavar="NAME|FILE",
+                   help="play a lesson automatically, then pressing Next only, and print whether each "
+                        "beat's claims held (exit 1 if any failed)")
     p.add_argument("--headless", action="store_true", help="run without a window, write a JSON report")
     p.add_argument("--duration", type=_positive(float, "--duration", 0.001, 86_400), metavar="S",
                    help="simulated seconds for --headless; seconds of video for --record (default: the scenario's)")
@@ -112,6 +115,24 @@ def check_scenario(path: str) -> int:
     return EXIT_OK
 
 
+def check_lesson(name: str, seed: int | None) -> int:
+    """Print every claim of every beat, played automatically and as a presenter; 1 if any failed."""
+    from visualizer.claims import check_lesson as play_and_check
+
+    sc = load(name)
+    if not sc.timeline:
+        raise UsageError(f"--check-lesson {name}: it has no timeline, so no beats to check")
+    failed = total = 0
+    for mode in ("auto", "present"):
+        print(f"{sc.meta.name}, played {'automatically' if mode == 'auto' else 'with Next only'}:")
+        for claim in play_and_check(sc, mode, seed):
+            print("  " + claim.line())
+            total += 1
+            failed += not claim.ok
+    print(f"{total - failed} passed, {failed} failed")
+    return EXIT_OK if not failed else 1
+
+
 def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
     """Run without a window and write the JSON report to --report (default stdout).
 
@@ -154,6 +175,8 @@ def run(argv: Sequence[str]) -> int:
         return list_scenarios()
     if args.check_scenario:
         return check_scenario(args.check_scenario)
+    if args.check_lesson:
+        return check_lesson(args.check_lesson, args.seed)
     if args.lesson is not None and args.scenario:
         raise UsageError("--lesson and --scenario: pick one")
     if args.headless and args.record:

@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 
 from visualizer.errors import ScenarioError, did_you_mean
-from visualizer.schema import Beat, Scenario
+from visualizer.schema import COUNTS, RATES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
 
@@ -143,6 +143,8 @@ def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int,
             _node_ref(path, f"{key}.highlight[{j}]", ref, ids)
     if beat.node is not None:
         _node_ref(path, f"{key}.node", beat.node, ids)
+    for j, e in enumerate(beat.expect):
+        _check_expect(path, f"{key}.expect[{j}]", ids, e)
     cmd = ACTIONS.get(beat.action)
     if beat.wait and (cmd is None or not cmd.waitable):
         raise ScenarioError(path, f"{key}.wait", f"a student cannot be asked to '{beat.action}'; "
@@ -176,3 +178,35 @@ def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat
         if beat.node is None and len(primaries) > 1:
             raise ScenarioError(path, f"{key}.node", "recover_data needs a database of the cluster "
                                 f"to restore: the design has {len(primaries)} primaries")
+
+
+NEEDS = {"status": ("node", "is_"), "role": ("node", "is_"), "tier": ("node", "is_"),
+         "address": ("node", "is_"), "lb_view": ("node", "is_"),
+         "event": ("event",), "no_event": ("event",), "rate": ("of",), "share": ("node", "among"),
+         "count": ("of",), "utilization": ("node",)}
+
+
+def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
+    """A claim names what it checks: the keys its kind needs, nodes that exist, known measures."""
+    for need in NEEDS[e.check]:
+        if not getattr(e, need):
+            name = "is" if need == "is_" else need
+            raise ScenarioError(path, f"{key}.{name}", f"a '{e.check}' claim needs '{name}'")
+    for ref in [e.node] + list(e.among):
+        if ref is not None and not _may_appear(ref, ids):
+            _node_ref(path, f"{key}.node", ref, ids)
+    if e.check == "rate" and e.of not in RATES:
+        raise ScenarioError(path, f"{key}.of", f"a rate is one of {', '.join(RATES)}, not '{e.of}'")
+    if e.check == "count" and e.of not in COUNTS:
+        raise ScenarioError(path, f"{key}.of", f"a count is one of {', '.join(COUNTS)}, not '{e.of}'")
+    if e.check in ("rate", "share", "count", "utilization") and e.min is None and e.max is None:
+        raise ScenarioError(path, key, f"a '{e.check}' claim needs a bound: min, max or both")
+    if e.min is not None and e.max is not None and e.min > e.max:
+        raise ScenarioError(path, f"{key}.min", f"min {e.min:g} is above max {e.max:g}")
+
+
+def _may_appear(ref: str, ids: Ids) -> bool:
+    """A node a run may add: a copy of a node (web1 -> web3, db2 -> db4) is named by its prefix and
+    the next free number, so a claim may name it before it exists."""
+    prefix = ref.rstrip("0123456789")
+    return ref in ids or (prefix != ref and any(i.rstrip("0123456789") == prefix and i != prefix for i in ids))

@@ -104,6 +104,31 @@ class Link(Strict):
     latency_ms: LatencyMs = 5.0
 
 
+CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
+          "utilization")
+RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
+COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals")
+
+
+class Expect(Strict):
+    """A claim a beat's caption makes, checked on the model when the caption shows (`when =
+    "shown"`) or when the beat ends, just before the next one (`"end"`). See docs/lessons.md."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
+
+    check: Literal[CHECKS]  # type: ignore[valid-type]
+    when: Literal["shown", "end"] = "end"
+    node: str | None = None                    # status, role, lb_view, event, share, count, utilization
+    is_: str | None = Field(default=None, alias="is")   # status / role / lb_view value
+    event: str | None = None                   # event, no_event
+    of: str | None = None                      # rate: one of RATES; count: one of COUNTS
+    among: list[str] = Field(default_factory=list)     # share: the nodes it is a share of
+    span_s: between(0.5, 3_600) | None = None  # rate: the last span_s s (default: the whole beat)
+    min: float | None = None
+    max: float | None = None
+
+
 class Beat(Strict):
     """One timeline entry: an action at a time, and/or a caption for the lesson's caption bar.
 
@@ -122,6 +147,7 @@ class Beat(Strict):
     highlight: list[str] = Field(default_factory=list)
     theory: Literal["availability", "utilization", "replication"] | None = None
     speed: Speed | None = None
+    expect: list[Expect] = Field(default_factory=list)
 
 
 class Scenario(Strict):

@@ -1,0 +1,163 @@
+"""Lesson claims as data: check each beat's `expect` entries on the model while the lesson plays.
+
+A caption says what the screen shows ("web1 is out of the set, the errors stop"); its beat states
+that as expectations, checked when the caption shows and/or when the beat ends. `check_lesson`
+plays a lesson as the recorder does (automatically) or as a presenter does (Next only) and returns
+every claim with what was measured, so a test, or `main.py --check-lesson`, can hold it to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from visualizer.lesson import LessonPlayer
+from visualizer.schema import Expect, Scenario
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One expectation of one beat, checked: whether it held and what was measured."""
+
+    beat: int
+    when: str
+    expect: Expect
+    ok: bool
+    measured: str
+
+    def line(self) -> str:
+        e = self.expect
+        what = " ".join(str(x) for x in (e.check, e.node or "", e.of or "", e.event or "",
+                                         f"is {e.is_}" if e.is_ else "",
+                                         f">= {e.min:g}" if e.min is not None else "",
+                                         f"<= {e.max:g}" if e.max is not None else "") if x)
+        return f"beat {self.beat + 1} {self.when:5s} {'ok  ' if self.ok else 'FAIL'} {what} (measured {self.measured})"
+
+
+@dataclass
+class Moment:
+    """What the checks read: the model's report and snapshot now, and the report at the beat's start."""
+
+    player: LessonPlayer
+    start: dict[str, Any]
+    start_t: float
+    report: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.report = self.player.sim.report()
+
+
+def check(e: Expect, m: Moment) -> tuple[bool, str]:
+    """(held, measured) for one expectation at this moment."""
+    value = _measure(e, m)
+    if e.check in ("status", "role", "tier", "address", "lb_view"):
+        return value == e.is_, str(value)
+    if e.check in ("event", "no_event"):
+        return bool(value) == (e.check == "event"), f"{value} time(s)"
+    ok = value == value and (e.min is None or value >= e.min) and (e.max is None or value <= e.max)
+    return ok, f"{value:.4g}"
+
+
+def _measure(e: Expect, m: Moment) -> Any:
+    snap = m.player.sim.snapshot()
+    node = next((n for n in snap.nodes if n.id == e.node), None)
+    if e.check == "status":
+        return node.status if node else "missing"
+    if e.check == "role":
+        return node.role if node else "missing"
+    if e.check == "tier":
+        return node.tier if node else "missing"
+    if e.check == "address":
+        return ("public" if node.public else "private") if node else "missing"
+    if e.check == "lb_view":
+        return {True: "up", False: "down", None: "none"}[node.detected_up] if node else "missing"
+    if e.check in ("event", "no_event"):
+        return sum(1 for ev in m.player.sim.events if ev.t >= m.start_t and ev.event == e.event
+                   and (e.node is None or ev.node == e.node))
+    if e.check == "rate":
+        return _rate(e, m)
+    if e.check == "share":
+        return _share(e, m)
+    if e.check == "utilization":
+        return m.player.sim.by_id[e.node].utilization(m.player.sim.time) if e.node else float("nan")
+    return _count(e, m, node)
+
+
+def _rows(e: Expect, m: Moment) -> list[dict[str, Any]]:
+    """Closed per-second rows over the span: the last span_s seconds, else since the beat began."""
+    now = m.player.sim.time
+    lo = now - e.span_s if e.span_s is not None else m.start_t
+    return [r for r in m.report["series"] if r["t"] >= lo - 1e-9 and r["t"] + 1 <= now + 1e-9]
+
+
+def _rate(e: Expect, m: Moment) -> float:
+    rows = _rows(e, m)
+    if not rows:
+        return float("nan")
+    if e.of == "error_rate":
+        done = sum(r["completed"] + r["failed"] for r in rows)
+        return sum(r["failed"] for r in rows) / done if done else 0.0
+    if e.of == "p95_ms":
+        vals = [r["p95_ms"] for r in rows if r["p95_ms"] is not None]
+        return max(vals) if vals else float("nan")
+    return sum(r[e.of] for r in rows) / len(rows)
+
+
+def _share(e: Expect, m: Moment) -> float:
+    """Share of the arrivals at `among` since the beat began that went to `node`."""
+    def arrivals(rep: dict[str, Any], n: str) -> int:
+        return rep["nodes"].get(n, {}).get("arrivals", 0)
+    got = {n: arrivals(m.report, n) - arrivals(m.start, n) for n in e.among}
+    total = sum(got.values())
+    return got.get(e.node, 0) / total if total else float("nan")
+
+
+def _count(e: Expect, m: Moment, node: Any) -> float:
+    rep = m.report
+    if e.of == "queue":
+        return float(node.queue) if node else float("nan")
+    if e.of == "arrivals":
+        return float(rep["nodes"][e.node]["arrivals"] - m.start["nodes"].get(e.node, {}).get("arrivals", 0))
+    if e.of == "in_flight":
+        return float(rep["requests"]["in_flight"])
+    return float(rep[e.of])                 # lost_writes, stale_reads: since the run began
+
+
+def check_lesson(sc: Scenario, mode: str = "auto", seed: int | None = None) -> list[Claim]:
+    """Play the lesson to its end, auto (tasks done on time) or as a presenter pressing Next only,
+    checking every beat's expectations when its caption shows and just before the next beat."""
+    player = LessonPlayer(sc, seed=seed, auto=(mode == "auto"))
+    claims: list[Claim] = []
+    n = len(player.beats)
+    for k in range(n):
+        if mode == "present" and player.waiting:
+            player.next()                    # the presenter's first press does the student's task
+        start_t, start = player.sim.time, player.sim.report()
+        claims += _checks(player, k, "shown", start, start_t)
+        due = _due(player)
+        player.step(max(0.0, due - END_EARLY_S - player.sim.time))
+        claims += _checks(player, k, "end", start, start_t)
+        if k + 1 < n:
+            if mode == "present":
+                player.next()
+            else:
+                player.step(max(0.0, due - player.sim.time))
+    return claims
+
+
+END_EARLY_S = 1e-6       # "end" checks look just before the next beat's action happens
+
+
+def _due(player: LessonPlayer) -> float:
+    """When the beat after the current one is due (the lesson's end after the last)."""
+    k = player.index
+    nxt = player.beats[k + 1].at if k + 1 < len(player.beats) else player.scenario.meta.duration
+    return player.done_at + nxt - player.beats[k].at
+
+
+def _checks(player: LessonPlayer, k: int, when: str, start: dict[str, Any], start_t: float) -> list[Claim]:
+    todo = [e for e in player.beats[k].expect if e.when == when]
+    if not todo:
+        return []
+    moment = Moment(player, start, start_t)
+    return [Claim(k, when, e, *check(e, moment)) for e in todo]
