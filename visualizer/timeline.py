@@ -8,8 +8,8 @@ as a time-travel store forks.
 
 Checkpoints are spaced by the work the model did (events scheduled), not by simulated seconds,
 so a replay between two of them costs about the same at any traffic: dense over the last
-`recent_s` simulated seconds, thinned further back, never thinned at pinned moments (a lesson's
-beats). Each holds the model without its append-only histories (event log, per-second series):
+`recent_s` simulated seconds, thinned (and compressed) further back, never thinned at pinned
+moments (a lesson's beats). Each holds the model without its append-only histories (event log, per-second series):
 only what they gained since the previous checkpoint is stored with it, so a checkpoint stays
 small however long the session.
 """
@@ -20,6 +20,7 @@ import bisect
 import gc
 import pickle
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
@@ -62,6 +63,7 @@ class Checkpoint:
     tails: dict[str, list[Any]]
     lens: dict[str, int]
     pinned: bool = False
+    zipped: bool = False      # older than recent_s: kept compressed (about half the memory)
 
 
 @dataclass
@@ -202,7 +204,7 @@ class Timeline:
         collecting = gc.isenabled()
         gc.disable()            # unpickling makes many objects: no collection half way through
         try:
-            sim = pickle.loads(c.blob)
+            sim = pickle.loads(zlib.decompress(c.blob) if c.zipped else c.blob)
         finally:
             if collecting:
                 gc.enable()
@@ -228,6 +230,8 @@ class Timeline:
             c = cps[k]
             if c.pinned or c.work - kept_work >= gap:
                 kept_work = c.work
+                if not c.zipped:
+                    c.blob, c.zipped = zlib.compress(c.blob, 1), True
                 k += 1
                 continue
             nxt = cps[k + 1]                # its histories' growth moves to the next one
