@@ -28,9 +28,13 @@ def _line(view: Any, lang: str) -> str:
 
 
 def _facts(model: Any, node: Balancer, now: float) -> dict[str, str]:
-    return {"algorithm": node.algorithm,
-            "backends": ",".join(b.node.id for b in node.backends),
-            "in_rotation": ",".join(b.node.id for b in node.pool)}
+    share = node.up_share()
+    out = {"algorithm": node.algorithm,
+           "backends": ",".join(b.node.id for b in node.backends),
+           "in_rotation": ",".join(b.node.id for b in node.pool)}
+    if share is not None:
+        out["up_share"] = f"{100 * share:.2f}%"
+    return out
 
 
 SPEC = registry.register(registry.KindSpec(

@@ -34,6 +34,7 @@ def node_view(sim: "Simulation", n: Node, now: float, fronts: dict[str, Backend]
         pending = n.pending(now)
     front = fronts.get(n.id)
     extra = registry.spec(n.kind).facts(sim, n, now)
+    recent = sim.recent(n.id) if srv is not None else None
     return NodeView(
         id=n.id, kind=n.kind, role=n.role, ip=n.ip, public=n.public, status=n.status,
         detected_up=front.detected_up if front is not None else None,
@@ -41,7 +42,8 @@ def node_view(sim: "Simulation", n: Node, now: float, fronts: dict[str, Backend]
         busy=srv.busy_at(now) if srv else 0, workers=srv.workers if srv else 0,
         queue=len(srv.queue) if srv else 0, queue_limit=srv.queue_limit if srv else 0,
         tier=srv.tier if srv else None, lag_ms=lag, pending_writes=pending or 0,
-        arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra)
+        arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra,
+        recent_rate=recent[0] if recent else None, recent_ms=recent[1] if recent else None)
 
 
 def _fronts(sim: "Simulation") -> dict[str, Backend]:

@@ -78,40 +78,69 @@ def draw_your_turn(surface: pygame.Surface, view: ViewState, lay: Layout, pal: P
 
 
 def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
-    """(text, is_title) rows of the theory panel for this beat, from formulas and measurements."""
-    m = snap.metrics
-    webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
+    """(text, is_title) rows of the theory panel for this beat: each prediction beside a
+    measurement of the same quantity over the same span, the span named."""
     if kind == "availability":
-        n = sum(1 for w in webs if w.detected_up is not False)
-        a = server_availability(player.scenario)
-        rows = "   ".join(f"n={k}: {_pct(theory.parallel_availability(a, k))}" for k in (1, 2, 3))
-        return [(t("theory.availability", lang, a=_pct(a)), True),
-                (t("theory.avail_formula", lang, rows=rows), False),
-                (t("theory.avail_now", lang, n=n, p=_pct(theory.parallel_availability(a, n))), False),
-                (t("theory.measured_avail", lang, p=_pct(m.availability)), False)]
+        return _availability(player, snap, lang)
     if kind == "utilization":
-        rows = [(t("theory.utilization", lang), True)]
-        share = m.rate / max(1, len(webs))
-        for node in webs[:3]:
-            spec = player.scenario.node(node.id) if _known(player, node.id) else None
-            base_ms = getattr(spec, "service_ms", 20.0)
-            service_ms = base_ms / BY_NAME[node.tier or "small"].speed
-            rho = theory.utilization(share, node.workers, service_ms)
-            rows.append((t("theory.util_formula", lang, node=node.id, lam=share, c=node.workers,
-                           mu=1000.0 / service_ms, rho=rho), False))
-            if rho >= 1:
-                rows.append((t("theory.overload", lang), False))
-            else:
-                w = theory.mmc_mean_time_ms(share, node.workers, service_ms)
-                rows.append((t("theory.mmc", lang, w=f"{w:.0f} ms", p50=m.p50_ms), False))
-        return rows
-    replicas = [n for n in snap.nodes if n.kind == "db_replica" and n.lag_ms is not None and n.status == "up"]
+        return _utilization(player, snap, lang)
+    return _replication(player, snap, lang)
+
+
+def _availability(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
+    """1 - (1 - a)^n for the servers behind the balancer, beside the share of health checks that
+    found some server up since the start (time, not requests: the same quantity as the formula)."""
+    a = server_availability(player.scenario)
+    rows = "   ".join(f"n={k}: {_pct(theory.parallel_availability(a, k))}" for k in (1, 2, 3))
+    out = [(t("theory.availability", lang, a=_pct(a)), True), (t("theory.avail_formula", lang, rows=rows), False)]
+    lb = next((n for n in snap.nodes if n.kind == "load_balancer"), None)
+    if lb is not None:
+        n = len([b for b in lb.extra.get("backends", "").split(",") if b])
+        out.append((t("theory.avail_now", lang, n=n, lb=lb.id, p=_pct(theory.parallel_availability(a, n))), False))
+        if "up_share" in lb.extra:
+            out.append((t("theory.measured_avail", lang, p=lb.extra["up_share"]), False))
+    return out
+
+
+def _utilization(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
+    """For each web server: λ measured at it over the last 10 s, ρ, and the M/M/c mean time in the
+    server beside the measured mean time in that server over the same 10 s."""
+    rows = [(t("theory.utilization", lang), True)]
+    webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
+    for node in webs[:3]:
+        if node.recent_rate is None:
+            continue
+        spec = player.scenario.node(node.id) if _known(player, node.id) else None
+        service_ms = getattr(spec, "service_ms", 20.0) / BY_NAME[node.tier or "small"].speed
+        lam = node.recent_rate
+        rho = theory.utilization(lam, node.workers, service_ms)
+        rows.append((t("theory.util_formula", lang, node=node.id, lam=lam, c=node.workers,
+                       mu=1000.0 / service_ms, rho=rho), False))
+        if rho >= 1:
+            rows.append((t("theory.overload", lang), False))
+            continue
+        w = theory.mmc_mean_time_ms(lam, node.workers, service_ms)
+        measured = "—" if node.recent_ms is None or node.recent_ms != node.recent_ms else f"{node.recent_ms:.0f} ms"
+        rows.append((t("theory.mmc", lang, node=node.id, w=f"{w:.0f} ms", m=measured), False))
+        if node.queue > node.workers:
+            rows.append((t("theory.backlog", lang, n=node.queue), False))
+    return rows
+
+
+def _replication(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
+    """Writes a replica is expected to miss (write rate x lag, Little's law) beside how far the
+    furthest replica is behind now; the run-long counts named as such."""
+    m = snap.metrics
+    replicas = [n for n in snap.nodes if n.role == "replica" and n.lag_ms is not None and n.status == "up"]
     lag = max((n.lag_ms for n in replicas), default=0.0)
-    w_rate = m.rate * (1.0 - player.scenario.traffic.read_ratio)
+    primary = next((n for n in snap.nodes if n.role == "primary" and n.status == "up"), None)
+    # with replicas up the primary takes only the writes: its arrival rate is the write rate
+    writes = primary.recent_rate if primary is not None and primary.recent_rate is not None else 0.0
     pending = max((n.pending_writes for n in replicas), default=0)
     return [(t("theory.replication", lang), True),
-            (t("theory.repl_formula", lang, w=w_rate, lag=lag, n=theory.unreplicated_writes(w_rate, lag)), False),
-            (t("theory.repl_measured", lang, pending=pending, stale=m.stale_reads, lost=m.lost_writes), False)]
+            (t("theory.repl_formula", lang, w=writes, lag=lag, n=theory.unreplicated_writes(writes, lag)), False),
+            (t("theory.repl_measured", lang, pending=pending), False),
+            (t("theory.repl_since", lang, stale=m.stale_reads, lost=m.lost_writes), False)]
 
 
 def server_availability(scenario) -> float:

@@ -50,6 +50,8 @@ class Balancer(Node):
         self.template: Node | None = None   # what add_server copies
         self.pool: list[Backend] = []       # backends in rotation (detected up)
         self.rr = 0
+        self.probes = 0                     # health checks run, and how many found a backend up
+        self.probes_any_up = 0
 
     # ---- wiring ----------------------------------------------------------------------------------
 
@@ -81,6 +83,11 @@ class Balancer(Node):
             if b.node is node:
                 return b
         return None
+
+    def up_share(self) -> float | None:
+        """Share of its health checks (since the start) that found some backend up: the measured
+        counterpart of 1 - (1 - a)^n."""
+        return self.probes_any_up / self.probes if self.probes else None
 
     def set_algorithm(self, algorithm: str) -> None:
         self.algorithm = algorithm
@@ -191,6 +198,8 @@ class Balancer(Node):
         if self.status == UP:
             for event, node in self.health_check():
                 model.log(event, node.id)
+            self.probes += 1
+            self.probes_any_up += any(b.node.status == UP for b in self.backends)
         model.push(model.time + self.hc_s, self.health_tick, None)
 
     def health_check(self) -> list[tuple[str, Node]]:
