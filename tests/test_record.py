@@ -197,7 +197,7 @@ def test_progress_line() -> None:
 def test_window_r_key_records_in_real_time_and_p_saves_a_png(tmp_path: Path) -> None:
     from visualizer.app import App
     from visualizer.lesson import LessonPlayer
-    from visualizer.record_window import REC_NOTE, install
+    from visualizer.record_window import install
 
     pygame.display.init()
     screen = pygame.display.set_mode((320, 180))
@@ -207,13 +207,13 @@ def test_window_r_key_records_in_real_time_and_p_saves_a_png(tmp_path: Path) -> 
     key = lambda k: app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))  # noqa: E731
     app.render(screen)
     key(pygame.K_r)
-    assert app.view.status_note == REC_NOTE
+    assert rec.recorder.active and app.view.status_note == ""    # REC is drawn on the recording's own layer
     for _ in range(10):                      # half a second of window time at 20 fps
         app.advance_frame(0.05)
         app.render(screen)
     key(pygame.K_p)
     key(pygame.K_r)
-    assert app.view.status_note == "" and rec.last is not None
+    assert not rec.recorder.active and rec.last is not None
     videos = list((tmp_path / "recordings").glob("*.mp4"))
     shots = list((tmp_path / "recordings").glob("*.png"))
     assert len(videos) == 1 and len(shots) == 1

@@ -13,7 +13,7 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
@@ -73,11 +73,17 @@ def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: floa
 
 class Stage:
     """Draws what the window would show off screen: App.render (draw_frame plus the widgets) with the
-    lesson layer the window installs (captions, highlights, theory panel, summary card)."""
+    lesson layer the window installs (captions, highlights, theory panel, summary card).
 
-    def __init__(self, sc: Scenario, player: object, lang: str, speed: float, size: tuple[int, int]) -> None:
+    `clean` leaves out the window's chrome: no widgets (sliders, scrubber, toasts) and a view with
+    chrome=False (no legend strip, key hints, PAUSED badge or status note).
+    """
+
+    def __init__(self, sc: Scenario, player: object, lang: str, speed: float, size: tuple[int, int],
+                 clean: bool = False) -> None:
         from visualizer.app import App
 
+        self.clean = clean
         self.surface = pygame.Surface(size, 0, 32)
         self.app = App(lambda: player, sc, lang=lang, speed=speed)
         if sc.timeline:
@@ -89,7 +95,13 @@ class Stage:
     def draw(self, real_dt: float, speed: float, paused: bool = False) -> pygame.Surface:
         """The frame for the model as it is now (the recorder moved it); `speed` is what the top bar
         and slider show. The window's own App.advance_frame draws it, at the recorder's pace."""
-        self.app.advance_frame(real_dt, self.surface, Pace(speed, paused))
+        if not self.clean:
+            self.app.advance_frame(real_dt, self.surface, Pace(speed, paused))
+            return self.surface
+        from visualizer.render.scene import draw_frame
+
+        self.app.advance_frame(real_dt, None, Pace(speed, paused))
+        draw_frame(self.surface, self.app.snap, replace(self.app.view, chrome=False), self.app.overlays)
         return self.surface
 
 
@@ -100,15 +112,15 @@ def _player(sc: Scenario, seed: int | None, rate: float | None) -> object:
 
 
 def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int,
-                    speed: float | None = None, seed: int | None = None, rate: float | None = None
-                    ) -> Iterator[pygame.Surface]:
+                    speed: float | None = None, seed: int | None = None, rate: float | None = None,
+                    clean: bool = False) -> Iterator[pygame.Surface]:
     """`frames` frames of a scenario run, frame i at simulated time i x speed / fps.
 
     Its timeline plays by itself at the file's times (tasks for students are done for them).
     """
     speed = speed if speed is not None else sc.meta.speed
     player = _player(sc, seed, rate)
-    stage = Stage(sc, player, lang, speed, size)
+    stage = Stage(sc, player, lang, speed, size, clean)
     for i in range(frames):
         target = i * speed / fps          # from i, not summed, so no drift over long videos
         if target > player.sim.time:
@@ -118,13 +130,13 @@ def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int,
 
 def lesson_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int | None = None,
                   speed: float | None = None, seed: int | None = None, rate: float | None = None,
-                  hold_s: float = HOLD_S) -> Iterator[pygame.Surface]:
+                  hold_s: float = HOLD_S, clean: bool = False) -> Iterator[pygame.Surface]:
     """A lesson played by itself, beat after beat as `lesson_plan` says, then its summary card
     for SUMMARY_S (`frames` cuts it short or lets the model run on after)."""
     player = _player(sc, seed, rate)
     plan = lesson_plan(sc, fps, speed, hold_s)
     total = frames if frames is not None else lesson_frame_count(plan, fps)
-    stage = Stage(sc, player, lang, plan[0].dt * fps if plan else 1.0, size)
+    stage = Stage(sc, player, lang, plan[0].dt * fps if plan else 1.0, size, clean)
     done = 0
     for span in plan:
         for j in range(span.frames):
@@ -179,7 +191,8 @@ def frame_count(sc: Scenario, fps: int, duration: float | None, lesson: bool, sp
 
 def render_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, duration: float | None = None,
                   lesson: bool = False, speed: float | None = None, seed: int | None = None,
-                  rate: float | None = None, hold_s: float = HOLD_S) -> tuple[int, Iterator[pygame.Surface]]:
+                  rate: float | None = None, hold_s: float = HOLD_S, clean: bool = False
+                  ) -> tuple[int, Iterator[pygame.Surface]]:
     """(number of frames, the frames): what both the CLI and the tests record.
 
     Each yielded surface is reused for the next frame: copy or encode it before asking for more.
@@ -187,8 +200,9 @@ def render_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, d
     total = frame_count(sc, fps, duration, lesson, speed, hold_s)
     if lesson and sc.timeline:
         return total, lesson_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed,
-                                    rate=rate, hold_s=hold_s)
-    return total, scenario_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed, rate=rate)
+                                    rate=rate, hold_s=hold_s, clean=clean)
+    return total, scenario_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed, rate=rate,
+                                  clean=clean)
 
 
 # ---- the terminal side ----------------------------------------------------------------------------
@@ -301,7 +315,8 @@ def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
     check_output(out, bool(getattr(args, "force", False)), fps)
     lesson = getattr(args, "lesson", None) is not None
     total, frames = render_frames(scenario, lang=lang, size=size, fps=fps, duration=args.duration, lesson=lesson,
-                                  speed=args.speed, seed=args.seed, rate=getattr(args, "rate", None))
+                                  speed=args.speed, seed=args.seed, rate=getattr(args, "rate", None),
+                                  clean=bool(getattr(args, "clean", False)))
     try:
         result = record_to(out, frames, total, size, fps, Progress(total))
     except RecordError as err:
