@@ -3,7 +3,8 @@
 Frame i of a recording shows the model at simulated time i x speed / fps (Manim's rule: a fixed dt
 per frame, never the wall clock), drawn by the window's own App.render onto an off-screen surface.
 The same command twice therefore gives the same frames. A lesson plays its beats by themselves
-(LessonPlayer with auto=True), each caption held at least `HOLD_S` seconds of video.
+each caption held at least `HOLD_S` seconds of video; a student's task is done for them
+`TASK_DELAY_S` after its caption appears, so the video shows the state before it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from visualizer.player import Pace
 from visualizer.schema import Beat, Scenario
 
 HOLD_S = 4.0        # the least video time a lesson caption stays on screen
+# Video seconds a student's task waits after its caption appears before the recorder does it: enough
+# to read the first line of the caption ("web1 fails: click it") and see the state before the change.
+TASK_DELAY_S = 2.0
 SUMMARY_S = 10.0    # how long a lesson recording shows its closing summary card
 GIF_MAX_FPS = 50    # GIF delays are 1/100 s; browsers slow anything faster down to 10 fps
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
@@ -34,12 +38,18 @@ EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 @dataclass(frozen=True)
 class BeatSpan:
-    """How a lesson recording shows one beat: `frames` frames, `dt` simulated seconds apart."""
+    """How a lesson recording shows one beat: `frames` frames in all.
+
+    The first `lead` of them (a student's task: reading time) run `lead_dt` simulated seconds apart
+    before the task is done; the rest cover the beat's `gap`, `dt` apart.
+    """
 
     index: int
     frames: int
     dt: float
-    gap: float      # simulated seconds from this beat to the next (or to the lesson's end)
+    gap: float      # simulated seconds from the task (or the beat) to the next beat (or the lesson's end)
+    lead: int = 0
+    lead_dt: float = 0.0
 
 
 def beat_speed(beats: list[Beat], k: int, default: float) -> float:
@@ -50,24 +60,34 @@ def beat_speed(beats: list[Beat], k: int, default: float) -> float:
     return default
 
 
-def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: float = HOLD_S) -> list[BeatSpan]:
+def is_task(beat: Beat) -> bool:
+    """A beat that asks the student to act (the recorder acts for them, after a reading pause)."""
+    return beat.wait and beat.action != "note"
+
+
+def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: float = HOLD_S,
+                task_delay_s: float = TASK_DELAY_S) -> list[BeatSpan]:
     """Frames per beat: the beat's simulated gap at its speed, but never under `hold_s` of video.
 
-    A beat too short to read is slowed down (a smaller dt), so the model still moves on screen.
+    A beat too short to read is slowed down (a smaller dt), so the model still moves on screen. A
+    student's task first gets `task_delay_s` of video with the model running at the beat's speed
+    (the state before it), and then is done; that pause counts toward `hold_s`.
 
     >>> from visualizer.scenario import load
     >>> plan = lesson_plan(load("load-balancer"), fps=10, speed=100)
-    >>> [p.frames for p in plan][:3], round(sum(p.gap for p in plan), 6)
-    ([40, 40, 40], 56.0)
+    >>> [(p.frames, p.lead) for p in plan][:3], round(sum(p.gap for p in plan), 6)
+    ([(40, 0), (40, 0), (40, 20)], 56.0)
     """
     beats = sc.timeline
+    hold = math.ceil(hold_s * fps - 1e-9)
     spans = []
     for k, beat in enumerate(beats):
         end = beats[k + 1].at if k + 1 < len(beats) else max(beat.at, sc.meta.duration)
         gap = max(0.0, end - beat.at)
         x = speed if speed is not None else beat_speed(beats, k, sc.meta.speed)
-        frames = max(math.ceil(hold_s * fps - 1e-9), round(gap / x * fps), 1)
-        spans.append(BeatSpan(k, frames, gap / frames, gap))
+        lead = math.ceil(task_delay_s * fps - 1e-9) if is_task(beat) else 0
+        frames = max(hold - lead, round(gap / x * fps), 1)
+        spans.append(BeatSpan(k, lead + frames, gap / frames, gap, lead, x / fps))
     return spans
 
 
@@ -130,21 +150,34 @@ def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int,
 
 def lesson_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int | None = None,
                   speed: float | None = None, seed: int | None = None, rate: float | None = None,
-                  hold_s: float = HOLD_S, clean: bool = False) -> Iterator[pygame.Surface]:
+                  hold_s: float = HOLD_S, clean: bool = False, task_delay_s: float = TASK_DELAY_S
+                  ) -> Iterator[pygame.Surface]:
     """A lesson played by itself, beat after beat as `lesson_plan` says, then its summary card
-    for SUMMARY_S (`frames` cuts it short or lets the model run on after)."""
-    player = _player(sc, seed, rate)
-    plan = lesson_plan(sc, fps, speed, hold_s)
+    for SUMMARY_S (`frames` cuts it short or lets the model run on after).
+
+    The player waits on students' tasks (auto=False) like the window; the recorder does each task
+    itself, as a click would, once the beat's reading pause is over."""
+    from visualizer.lesson import LessonPlayer
+
+    player = LessonPlayer(sc, seed=seed, rate=rate, auto=False)
+    plan = lesson_plan(sc, fps, speed, hold_s, task_delay_s)
     total = frames if frames is not None else lesson_frame_count(plan, fps)
-    stage = Stage(sc, player, lang, plan[0].dt * fps if plan else 1.0, size, clean)
+    first = plan[0] if plan else None
+    stage = Stage(sc, player, lang, ((first.lead_dt if first.lead else first.dt) * fps) if first else 1.0, size, clean)
     done = 0
     for span in plan:
         for j in range(span.frames):
             if done == total:
                 return
-            yield stage.draw(1.0 / fps, span.dt * fps, paused=span.dt == 0)
+            if j == span.lead:
+                _do_task(player)
+            dt = span.lead_dt if j < span.lead else span.dt
+            yield stage.draw(1.0 / fps, dt * fps, paused=dt == 0)
             done += 1
-            if j < span.frames - 1:
+            if j < span.lead:
+                if player.waiting:      # the state before the task runs on; a task already done holds still
+                    player.step(span.lead_dt)
+            elif j < span.frames - 1:
                 if span.dt > 0:
                     player.step(span.dt)
             else:
@@ -159,6 +192,25 @@ def lesson_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, f
         yield stage.draw(1.0 / fps, tail_dt * fps)
         done += 1
         player.step(tail_dt)
+
+
+def _do_task(player: object) -> None:
+    """The current beat's task for the student, done as their click would do it (LessonPlayer.apply
+    forks the model and completes the beat). A command the model refuses (it is already so) is
+    counted done, as the player's own auto mode does."""
+    from visualizer.sim.commands import CommandError
+    from visualizer.sim.control import beat_command
+
+    if not player.waiting or player.beat is None:
+        return
+    cmd = beat_command(player.sim, player.beat)
+    try:
+        if cmd is not None:
+            player.apply(cmd)
+    except CommandError:
+        pass
+    if player.waiting:
+        player.next()       # on a waiting beat: the task is done for the student
 
 
 def summary_frames(fps: int) -> int:
@@ -181,26 +233,26 @@ def _finish_beat(player: object, span: BeatSpan) -> None:
 
 
 def frame_count(sc: Scenario, fps: int, duration: float | None, lesson: bool, speed: float | None = None,
-                hold_s: float = HOLD_S) -> int:
+                hold_s: float = HOLD_S, task_delay_s: float = TASK_DELAY_S) -> int:
     """duration x fps; by default the scenario's duration, or a lesson's planned length."""
     if duration is None and lesson and sc.timeline:
-        return lesson_frame_count(lesson_plan(sc, fps, speed, hold_s), fps)
+        return lesson_frame_count(lesson_plan(sc, fps, speed, hold_s, task_delay_s), fps)
     seconds = duration if duration is not None else sc.meta.duration
     return max(1, round(seconds * fps))
 
 
 def render_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, duration: float | None = None,
                   lesson: bool = False, speed: float | None = None, seed: int | None = None,
-                  rate: float | None = None, hold_s: float = HOLD_S, clean: bool = False
-                  ) -> tuple[int, Iterator[pygame.Surface]]:
+                  rate: float | None = None, hold_s: float = HOLD_S, clean: bool = False,
+                  task_delay_s: float = TASK_DELAY_S) -> tuple[int, Iterator[pygame.Surface]]:
     """(number of frames, the frames): what both the CLI and the tests record.
 
     Each yielded surface is reused for the next frame: copy or encode it before asking for more.
     """
-    total = frame_count(sc, fps, duration, lesson, speed, hold_s)
+    total = frame_count(sc, fps, duration, lesson, speed, hold_s, task_delay_s)
     if lesson and sc.timeline:
         return total, lesson_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed,
-                                    rate=rate, hold_s=hold_s, clean=clean)
+                                    rate=rate, hold_s=hold_s, clean=clean, task_delay_s=task_delay_s)
     return total, scenario_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed, rate=rate,
                                   clean=clean)
 
