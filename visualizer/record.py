@@ -20,8 +20,8 @@ from typing import Iterator
 
 import pygame
 
-from visualizer.errors import UsageError
-from visualizer.record_video import EXTENSIONS, RecordError, VideoWriter, pixel_format, temp_path
+from visualizer.record_files import check_output, check_side_files, side_paths, write_lesson_files
+from visualizer.record_video import RecordError, VideoWriter, pixel_format
 from visualizer.player import Pace
 from visualizer.schema import Beat, Scenario
 
@@ -30,7 +30,6 @@ HOLD_S = 4.0        # the least video time a lesson caption stays on screen
 # to read the first line of the caption ("web1 fails: click it") and see the state before the change.
 TASK_DELAY_S = 2.0
 SUMMARY_S = 10.0    # how long a lesson recording shows its closing summary card
-GIF_MAX_FPS = 50    # GIF delays are 1/100 s; browsers slow anything faster down to 10 fps
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 
@@ -336,41 +335,24 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
     return Outcome(out, writer.frames, False, time.monotonic() - t0)
 
 
-def check_output(out: Path, force: bool, fps: int) -> None:
-    """One-line UsageError for an OUT we must not or cannot write."""
-    ext = out.suffix.lower()
-    if ext not in EXTENSIONS:
-        raise UsageError(f"--record {out}: unknown extension '{out.suffix}' (use .mp4 or .gif)")
-    if ext == ".gif" and fps > GIF_MAX_FPS:
-        raise UsageError(f"--fps {fps}: a GIF plays at most {GIF_MAX_FPS} frames per second (use .mp4)")
-    if out.is_dir():
-        raise UsageError(f"--record {out}: is a folder")
-    if out.exists() and not force:
-        raise UsageError(f"--record {out}: already exists (add --force to overwrite it)")
-    parent = out.parent
-    if not parent.is_dir():
-        raise UsageError(f"--record {out}: folder {parent} does not exist")
-    probe = temp_path(out, ".probe")
-    try:
-        with open(probe, "wb"):
-            pass
-        probe.unlink()
-    except OSError as err:
-        raise UsageError(f"--record {out}: cannot write in {parent} ({err.strerror or err})") from None
-
-
 def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
-    """`main.py --record OUT ...`: check OUT, render, encode with a progress bar; the exit status."""
+    """`main.py --record OUT ...`: check OUT, render, encode with a progress bar; the exit status.
+
+    An MP4 of a lesson also gets chapters at its beats and OUT.srt / OUT.vtt subtitles beside it."""
     out = Path(args.record)
     fps = int(args.fps)
     size = tuple(args.size) if args.size else (1280, 720)
-    check_output(out, bool(getattr(args, "force", False)), fps)
+    force = bool(getattr(args, "force", False))
     lesson = getattr(args, "lesson", None) is not None
+    side = side_paths(out) if lesson and scenario.timeline else []
+    check_output(out, force, fps)
+    check_side_files(out, side, force)
     total, frames = render_frames(scenario, lang=lang, size=size, fps=fps, duration=args.duration, lesson=lesson,
                                   speed=args.speed, seed=args.seed, rate=getattr(args, "rate", None),
                                   clean=bool(getattr(args, "clean", False)))
     try:
         result = record_to(out, frames, total, size, fps, Progress(total))
+        extra = _lesson_files(out, side, scenario, lang, fps, args.speed, result) if side else ""
     except RecordError as err:
         print(f"main.py: error: {err}", file=sys.stderr)
         return EXIT_FAILED
@@ -381,5 +363,14 @@ def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
         return EXIT_INTERRUPTED
     rate = result.frames / max(result.seconds, 1e-9)
     print(f"wrote {out}: {result.frames} frames, {secs:.1f} s at {fps} fps, {size[0]}x{size[1]}, "
-          f"{os.path.getsize(out) / 1e6:.1f} MB, exported at {rate:.0f} fps", file=sys.stderr)
+          f"{os.path.getsize(out) / 1e6:.1f} MB, exported at {rate:.0f} fps{extra}", file=sys.stderr)
     return EXIT_OK
+
+
+def _lesson_files(out: Path, side: list[Path], sc: Scenario, lang: str, fps: int, speed: float | None,
+                  result: Outcome) -> str:
+    """Chapters into the finished MP4 and the subtitle files beside it (not for a cut-short video)."""
+    if result.interrupted or not result.frames:
+        return ""
+    beats = [span.frames for span in lesson_plan(sc, fps, speed)]
+    return write_lesson_files(out, side, sc, lang, fps, beats, result.frames)
