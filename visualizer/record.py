@@ -2,7 +2,7 @@
 
 Frame i of a recording shows the model at simulated time i x speed / fps (Manim's rule: a fixed dt
 per frame, never the wall clock), drawn by the window's own App.render onto an off-screen surface.
-The same command twice therefore gives the same frames. A lesson plays its beats by themselves
+The same command twice therefore gives the same frames. A lesson plays its beats by itself,
 each caption held at least `HOLD_S` seconds of video; a student's task is done for them
 `TASK_DELAY_S` after its caption appears, so the video shows the state before it.
 """
