@@ -77,10 +77,11 @@ def small_lesson():
 
 def test_lesson_frames_hold_each_caption_and_change_at_each_beat() -> None:
     sc = small_lesson()
-    plan = lesson_plan(sc, fps=4, hold_s=1.0)
-    # beat 1 runs 0.5 s at x0.25 (2 s of video); beat 2 is 0.1 s long: held for the 1 s minimum
-    assert [p.frames for p in plan] == [8, 4, 6]
-    total, frames = render_frames(sc, lang="en", size=(640, 360), fps=4, lesson=True, hold_s=1.0)
+    plan = lesson_plan(sc, fps=4, hold_s=1.0, task_delay_s=0.5)
+    # beat 1 runs 0.5 s at x0.25 (2 s of video); beat 2 is a task: 0.5 s of reading (2 frames), then
+    # its 0.1 s (0.4 s of video) held for the rest of the 1 s minimum; beat 3 runs 0.4 s at x0.25
+    assert [(p.frames, p.lead) for p in plan] == [(8, 0), (4, 2), (6, 0)]
+    total, frames = render_frames(sc, lang="en", size=(640, 360), fps=4, lesson=True, hold_s=1.0, task_delay_s=0.5)
     bands = [caption_band(pygame.surfarray.array3d(s).transpose(1, 0, 2)) for s in frames]
     assert total == len(bands) == 18 + summary_frames(4) == lesson_frame_count(plan, 4)
     starts = np.cumsum([0] + [p.frames for p in plan])
@@ -197,7 +198,7 @@ def test_progress_line() -> None:
 def test_window_r_key_records_in_real_time_and_p_saves_a_png(tmp_path: Path) -> None:
     from visualizer.app import App
     from visualizer.lesson import LessonPlayer
-    from visualizer.record_window import REC_NOTE, install
+    from visualizer.record_window import install
 
     pygame.display.init()
     screen = pygame.display.set_mode((320, 180))
@@ -207,13 +208,13 @@ def test_window_r_key_records_in_real_time_and_p_saves_a_png(tmp_path: Path) -> 
     key = lambda k: app.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))  # noqa: E731
     app.render(screen)
     key(pygame.K_r)
-    assert app.view.status_note == REC_NOTE
+    assert rec.recorder.active and app.view.status_note == ""    # REC is drawn on the recording's own layer
     for _ in range(10):                      # half a second of window time at 20 fps
         app.advance_frame(0.05)
         app.render(screen)
     key(pygame.K_p)
     key(pygame.K_r)
-    assert app.view.status_note == "" and rec.last is not None
+    assert not rec.recorder.active and rec.last is not None
     videos = list((tmp_path / "recordings").glob("*.mp4"))
     shots = list((tmp_path / "recordings").glob("*.png"))
     assert len(videos) == 1 and len(shots) == 1

@@ -74,6 +74,8 @@ def build_parser() -> Parser:
     p.add_argument("--fps", type=_positive(int, "--fps", 1, 120), default=30)
     p.add_argument("--speed", type=_positive(float, "--speed", 0.01, 100), metavar="X",
                    help="simulated seconds per real second")
+    p.add_argument("--clean", action="store_true",
+                   help="--record without the window's chrome (toolbar, sliders, key hints, PAUSED)")
     p.add_argument("--force", action="store_true",
                    help="let --record overwrite OUT, or --report replace a file that is not a report")
     return p
@@ -181,6 +183,8 @@ def run(argv: Sequence[str]) -> int:
         raise UsageError("--lesson and --scenario: pick one")
     if args.headless and args.record:
         raise UsageError("--headless and --record: pick one")
+    if args.clean and not args.record:
+        raise UsageError("--clean: only with --record (it shapes the video's frames)")
     sc = pick_scenario(args)
     lang = args.lang or default_lang()
     if args.headless:

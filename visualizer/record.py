@@ -2,8 +2,9 @@
 
 Frame i of a recording shows the model at simulated time i x speed / fps (Manim's rule: a fixed dt
 per frame, never the wall clock), drawn by the window's own App.render onto an off-screen surface.
-The same command twice therefore gives the same frames. A lesson plays its beats by themselves
-(LessonPlayer with auto=True), each caption held at least `HOLD_S` seconds of video.
+The same command twice therefore gives the same frames. A lesson plays its beats by itself,
+each caption held at least `HOLD_S` seconds of video; a student's task is done for them
+`TASK_DELAY_S` after its caption appears, so the video shows the state before it.
 """
 
 from __future__ import annotations
@@ -13,20 +14,22 @@ import math
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
 import pygame
 
-from visualizer.errors import UsageError
-from visualizer.record_video import EXTENSIONS, RecordError, VideoWriter, pixel_format, temp_path
+from visualizer.record_files import check_output, check_side_files, side_paths, write_lesson_files
+from visualizer.record_video import RecordError, VideoWriter, pixel_format
 from visualizer.player import Pace
 from visualizer.schema import Beat, Scenario
 
 HOLD_S = 4.0        # the least video time a lesson caption stays on screen
+# Video seconds a student's task waits after its caption appears before the recorder does it: enough
+# to read the first line of the caption ("web1 fails: click it") and see the state before the change.
+TASK_DELAY_S = 2.0
 SUMMARY_S = 10.0    # how long a lesson recording shows its closing summary card
-GIF_MAX_FPS = 50    # GIF delays are 1/100 s; browsers slow anything faster down to 10 fps
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 
@@ -34,12 +37,18 @@ EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 @dataclass(frozen=True)
 class BeatSpan:
-    """How a lesson recording shows one beat: `frames` frames, `dt` simulated seconds apart."""
+    """How a lesson recording shows one beat: `frames` frames in all.
+
+    The first `lead` of them (a student's task: reading time) run `lead_dt` simulated seconds apart
+    before the task is done; the rest cover the beat's `gap`, `dt` apart.
+    """
 
     index: int
     frames: int
     dt: float
-    gap: float      # simulated seconds from this beat to the next (or to the lesson's end)
+    gap: float      # simulated seconds from the task (or the beat) to the next beat (or the lesson's end)
+    lead: int = 0
+    lead_dt: float = 0.0
 
 
 def beat_speed(beats: list[Beat], k: int, default: float) -> float:
@@ -50,34 +59,50 @@ def beat_speed(beats: list[Beat], k: int, default: float) -> float:
     return default
 
 
-def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: float = HOLD_S) -> list[BeatSpan]:
+def is_task(beat: Beat) -> bool:
+    """A beat that asks the student to act (the recorder acts for them, after a reading pause)."""
+    return beat.wait and beat.action != "note"
+
+
+def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: float = HOLD_S,
+                task_delay_s: float = TASK_DELAY_S) -> list[BeatSpan]:
     """Frames per beat: the beat's simulated gap at its speed, but never under `hold_s` of video.
 
-    A beat too short to read is slowed down (a smaller dt), so the model still moves on screen.
+    A beat too short to read is slowed down (a smaller dt), so the model still moves on screen. A
+    student's task first gets `task_delay_s` of video with the model running at the beat's speed
+    (the state before it), and then is done; that pause counts toward `hold_s`.
 
     >>> from visualizer.scenario import load
     >>> plan = lesson_plan(load("load-balancer"), fps=10, speed=100)
-    >>> [p.frames for p in plan][:3], round(sum(p.gap for p in plan), 6)
-    ([40, 40, 40], 56.0)
+    >>> [(p.frames, p.lead) for p in plan][:3], round(sum(p.gap for p in plan), 6)
+    ([(40, 0), (40, 0), (40, 20)], 56.0)
     """
     beats = sc.timeline
+    hold = math.ceil(hold_s * fps - 1e-9)
     spans = []
     for k, beat in enumerate(beats):
         end = beats[k + 1].at if k + 1 < len(beats) else max(beat.at, sc.meta.duration)
         gap = max(0.0, end - beat.at)
         x = speed if speed is not None else beat_speed(beats, k, sc.meta.speed)
-        frames = max(math.ceil(hold_s * fps - 1e-9), round(gap / x * fps), 1)
-        spans.append(BeatSpan(k, frames, gap / frames, gap))
+        lead = math.ceil(task_delay_s * fps - 1e-9) if is_task(beat) else 0
+        frames = max(hold - lead, round(gap / x * fps), 1)
+        spans.append(BeatSpan(k, lead + frames, gap / frames, gap, lead, x / fps))
     return spans
 
 
 class Stage:
     """Draws what the window would show off screen: App.render (draw_frame plus the widgets) with the
-    lesson layer the window installs (captions, highlights, theory panel, summary card)."""
+    lesson layer the window installs (captions, highlights, theory panel, summary card).
 
-    def __init__(self, sc: Scenario, player: object, lang: str, speed: float, size: tuple[int, int]) -> None:
+    `clean` leaves out the window's chrome: no widgets (sliders, scrubber, toasts) and a view with
+    chrome=False (no legend strip, key hints, PAUSED badge or status note).
+    """
+
+    def __init__(self, sc: Scenario, player: object, lang: str, speed: float, size: tuple[int, int],
+                 clean: bool = False) -> None:
         from visualizer.app import App
 
+        self.clean = clean
         self.surface = pygame.Surface(size, 0, 32)
         self.app = App(lambda: player, sc, lang=lang, speed=speed)
         if sc.timeline:
@@ -89,7 +114,13 @@ class Stage:
     def draw(self, real_dt: float, speed: float, paused: bool = False) -> pygame.Surface:
         """The frame for the model as it is now (the recorder moved it); `speed` is what the top bar
         and slider show. The window's own App.advance_frame draws it, at the recorder's pace."""
-        self.app.advance_frame(real_dt, self.surface, Pace(speed, paused))
+        if not self.clean:
+            self.app.advance_frame(real_dt, self.surface, Pace(speed, paused))
+            return self.surface
+        from visualizer.render.scene import draw_frame
+
+        self.app.advance_frame(real_dt, None, Pace(speed, paused))
+        draw_frame(self.surface, self.app.snap, replace(self.app.view, chrome=False), self.app.overlays)
         return self.surface
 
 
@@ -100,15 +131,15 @@ def _player(sc: Scenario, seed: int | None, rate: float | None) -> object:
 
 
 def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int,
-                    speed: float | None = None, seed: int | None = None, rate: float | None = None
-                    ) -> Iterator[pygame.Surface]:
+                    speed: float | None = None, seed: int | None = None, rate: float | None = None,
+                    clean: bool = False) -> Iterator[pygame.Surface]:
     """`frames` frames of a scenario run, frame i at simulated time i x speed / fps.
 
     Its timeline plays by itself at the file's times (tasks for students are done for them).
     """
     speed = speed if speed is not None else sc.meta.speed
     player = _player(sc, seed, rate)
-    stage = Stage(sc, player, lang, speed, size)
+    stage = Stage(sc, player, lang, speed, size, clean)
     for i in range(frames):
         target = i * speed / fps          # from i, not summed, so no drift over long videos
         if target > player.sim.time:
@@ -118,21 +149,34 @@ def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int,
 
 def lesson_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int | None = None,
                   speed: float | None = None, seed: int | None = None, rate: float | None = None,
-                  hold_s: float = HOLD_S) -> Iterator[pygame.Surface]:
+                  hold_s: float = HOLD_S, clean: bool = False, task_delay_s: float = TASK_DELAY_S
+                  ) -> Iterator[pygame.Surface]:
     """A lesson played by itself, beat after beat as `lesson_plan` says, then its summary card
-    for SUMMARY_S (`frames` cuts it short or lets the model run on after)."""
-    player = _player(sc, seed, rate)
-    plan = lesson_plan(sc, fps, speed, hold_s)
+    for SUMMARY_S (`frames` cuts it short or lets the model run on after).
+
+    The player waits on students' tasks (auto=False) like the window; the recorder does each task
+    itself, as a click would, once the beat's reading pause is over."""
+    from visualizer.lesson import LessonPlayer
+
+    player = LessonPlayer(sc, seed=seed, rate=rate, auto=False)
+    plan = lesson_plan(sc, fps, speed, hold_s, task_delay_s)
     total = frames if frames is not None else lesson_frame_count(plan, fps)
-    stage = Stage(sc, player, lang, plan[0].dt * fps if plan else 1.0, size)
+    first = plan[0] if plan else None
+    stage = Stage(sc, player, lang, ((first.lead_dt if first.lead else first.dt) * fps) if first else 1.0, size, clean)
     done = 0
     for span in plan:
         for j in range(span.frames):
             if done == total:
                 return
-            yield stage.draw(1.0 / fps, span.dt * fps, paused=span.dt == 0)
+            if j == span.lead:
+                _do_task(player)
+            dt = span.lead_dt if j < span.lead else span.dt
+            yield stage.draw(1.0 / fps, dt * fps, paused=dt == 0)
             done += 1
-            if j < span.frames - 1:
+            if j < span.lead:
+                if player.waiting:      # the state before the task runs on; a task already done holds still
+                    player.step(span.lead_dt)
+            elif j < span.frames - 1:
                 if span.dt > 0:
                     player.step(span.dt)
             else:
@@ -147,6 +191,25 @@ def lesson_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, f
         yield stage.draw(1.0 / fps, tail_dt * fps)
         done += 1
         player.step(tail_dt)
+
+
+def _do_task(player: object) -> None:
+    """The current beat's task for the student, done as their click would do it (LessonPlayer.apply
+    forks the model and completes the beat). A command the model refuses (it is already so) is
+    counted done, as the player's own auto mode does."""
+    from visualizer.sim.commands import CommandError
+    from visualizer.sim.control import beat_command
+
+    if not player.waiting or player.beat is None:
+        return
+    cmd = beat_command(player.sim, player.beat)
+    try:
+        if cmd is not None:
+            player.apply(cmd)
+    except CommandError:
+        pass
+    if player.waiting:
+        player.next()       # on a waiting beat: the task is done for the student
 
 
 def summary_frames(fps: int) -> int:
@@ -169,26 +232,28 @@ def _finish_beat(player: object, span: BeatSpan) -> None:
 
 
 def frame_count(sc: Scenario, fps: int, duration: float | None, lesson: bool, speed: float | None = None,
-                hold_s: float = HOLD_S) -> int:
+                hold_s: float = HOLD_S, task_delay_s: float = TASK_DELAY_S) -> int:
     """duration x fps; by default the scenario's duration, or a lesson's planned length."""
     if duration is None and lesson and sc.timeline:
-        return lesson_frame_count(lesson_plan(sc, fps, speed, hold_s), fps)
+        return lesson_frame_count(lesson_plan(sc, fps, speed, hold_s, task_delay_s), fps)
     seconds = duration if duration is not None else sc.meta.duration
     return max(1, round(seconds * fps))
 
 
 def render_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, duration: float | None = None,
                   lesson: bool = False, speed: float | None = None, seed: int | None = None,
-                  rate: float | None = None, hold_s: float = HOLD_S) -> tuple[int, Iterator[pygame.Surface]]:
+                  rate: float | None = None, hold_s: float = HOLD_S, clean: bool = False,
+                  task_delay_s: float = TASK_DELAY_S) -> tuple[int, Iterator[pygame.Surface]]:
     """(number of frames, the frames): what both the CLI and the tests record.
 
     Each yielded surface is reused for the next frame: copy or encode it before asking for more.
     """
-    total = frame_count(sc, fps, duration, lesson, speed, hold_s)
+    total = frame_count(sc, fps, duration, lesson, speed, hold_s, task_delay_s)
     if lesson and sc.timeline:
         return total, lesson_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed,
-                                    rate=rate, hold_s=hold_s)
-    return total, scenario_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed, rate=rate)
+                                    rate=rate, hold_s=hold_s, clean=clean, task_delay_s=task_delay_s)
+    return total, scenario_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed, rate=rate,
+                                  clean=clean)
 
 
 # ---- the terminal side ----------------------------------------------------------------------------
@@ -270,40 +335,24 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
     return Outcome(out, writer.frames, False, time.monotonic() - t0)
 
 
-def check_output(out: Path, force: bool, fps: int) -> None:
-    """One-line UsageError for an OUT we must not or cannot write."""
-    ext = out.suffix.lower()
-    if ext not in EXTENSIONS:
-        raise UsageError(f"--record {out}: unknown extension '{out.suffix}' (use .mp4 or .gif)")
-    if ext == ".gif" and fps > GIF_MAX_FPS:
-        raise UsageError(f"--fps {fps}: a GIF plays at most {GIF_MAX_FPS} frames per second (use .mp4)")
-    if out.is_dir():
-        raise UsageError(f"--record {out}: is a folder")
-    if out.exists() and not force:
-        raise UsageError(f"--record {out}: already exists (add --force to overwrite it)")
-    parent = out.parent
-    if not parent.is_dir():
-        raise UsageError(f"--record {out}: folder {parent} does not exist")
-    probe = temp_path(out, ".probe")
-    try:
-        with open(probe, "wb"):
-            pass
-        probe.unlink()
-    except OSError as err:
-        raise UsageError(f"--record {out}: cannot write in {parent} ({err.strerror or err})") from None
-
-
 def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
-    """`main.py --record OUT ...`: check OUT, render, encode with a progress bar; the exit status."""
+    """`main.py --record OUT ...`: check OUT, render, encode with a progress bar; the exit status.
+
+    An MP4 of a lesson also gets chapters at its beats and OUT.srt / OUT.vtt subtitles beside it."""
     out = Path(args.record)
     fps = int(args.fps)
     size = tuple(args.size) if args.size else (1280, 720)
-    check_output(out, bool(getattr(args, "force", False)), fps)
+    force = bool(getattr(args, "force", False))
     lesson = getattr(args, "lesson", None) is not None
+    side = side_paths(out) if lesson and scenario.timeline else []
+    check_output(out, force, fps)
+    check_side_files(out, side, force)
     total, frames = render_frames(scenario, lang=lang, size=size, fps=fps, duration=args.duration, lesson=lesson,
-                                  speed=args.speed, seed=args.seed, rate=getattr(args, "rate", None))
+                                  speed=args.speed, seed=args.seed, rate=getattr(args, "rate", None),
+                                  clean=bool(getattr(args, "clean", False)))
     try:
         result = record_to(out, frames, total, size, fps, Progress(total))
+        extra = _lesson_files(out, side, scenario, lang, fps, args.speed, result) if side else ""
     except RecordError as err:
         print(f"main.py: error: {err}", file=sys.stderr)
         return EXIT_FAILED
@@ -314,5 +363,14 @@ def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
         return EXIT_INTERRUPTED
     rate = result.frames / max(result.seconds, 1e-9)
     print(f"wrote {out}: {result.frames} frames, {secs:.1f} s at {fps} fps, {size[0]}x{size[1]}, "
-          f"{os.path.getsize(out) / 1e6:.1f} MB, exported at {rate:.0f} fps", file=sys.stderr)
+          f"{os.path.getsize(out) / 1e6:.1f} MB, exported at {rate:.0f} fps{extra}", file=sys.stderr)
     return EXIT_OK
+
+
+def _lesson_files(out: Path, side: list[Path], sc: Scenario, lang: str, fps: int, speed: float | None,
+                  result: Outcome) -> str:
+    """Chapters into the finished MP4 and the subtitle files beside it (not for a cut-short video)."""
+    if result.interrupted or not result.frames:
+        return ""
+    beats = [span.frames for span in lesson_plan(sc, fps, speed)]
+    return write_lesson_files(out, side, sc, lang, fps, beats, result.frames)

@@ -174,6 +174,27 @@ def _gif_from(src: Path, out: Path) -> None:
         palette.unlink(missing_ok=True)
 
 
+def add_chapters(path: str | os.PathLike, metadata: str) -> Path:
+    """Put the chapters (and title) of an FFMETADATA1 text into the MP4 at `path`.
+
+    The streams are copied, not re-encoded, into a hidden file next to `path` that then replaces it;
+    the temporary files go whatever happens, and on failure `path` is left as it was.
+    """
+    path = Path(path)
+    meta, tmp = temp_path(path, ".chapters.txt"), temp_path(path, ".chapters.mp4")
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    try:
+        meta.write_text(metadata, encoding="utf-8")
+        _run([exe, "-v", "error", "-nostdin", "-y", "-i", str(path), "-f", "ffmetadata", "-i", str(meta),
+              "-map", "0", "-map_metadata", "1", "-map_chapters", "1", "-codec", "copy",
+              "-movflags", "+faststart", "-f", "mp4", str(tmp)])
+        os.replace(tmp, path)
+    finally:
+        meta.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def _run(cmd: list[str]) -> None:
     # Its own session: a Ctrl-C meant for us must not kill the conversion half way.
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, start_new_session=True)

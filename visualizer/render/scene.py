@@ -37,6 +37,8 @@ class ViewState:
     status_note: str = ""                    # short text at the right of the top bar (e.g. "REC")
     running_speed: float | None = None       # the speed the model really keeps up with, when lower
     busy: str = ""                           # a notice over the picture ("rewinding…")
+    chrome: bool = True                      # window furniture (key hints, PAUSED, status note, legend
+                                             # strip); False for a clean video frame
 
 
 class Overlay(Protocol):
@@ -93,7 +95,8 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
         charts.draw_panel(surface, lay.side, snap, view.lang, lay.scale, pal)
     if lay.caption is not None and view.caption:
         _caption(surface, view, lay, pal)
-    _toolbar(surface, view, lay, pal)
+    if view.chrome:
+        _toolbar(surface, view, lay, pal)
     for overlay in overlays:
         overlay.draw(surface, snap, view, lay)
     if view.busy:
@@ -149,11 +152,15 @@ def _top_bar(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layo
         shown += f" → ×{_fmt_speed(view.running_speed)}"
     speed = text(shown, round(17 * s), pal.undetected if view.running_speed is not None else pal.text_dim, True)
     x = r.right - 16 * s
-    hint = text(t("help.hint", view.lang), round(15 * s), pal.text_dim)
-    for surf in (hint, speed, clock):
+    shown_right = (speed, clock)
+    if view.chrome:
+        shown_right = (text(t("help.hint", view.lang), round(15 * s), pal.text_dim), *shown_right)
+    for surf in shown_right:
         rect = surf.get_rect(midright=(x, r.centery))
         surface.blit(surf, rect)
         x = rect.left - 22 * s
+    if not view.chrome:
+        return
     if view.paused:
         p = text(t("paused", view.lang), round(17 * s), pal.background, True)
         box = p.get_rect(midright=(x, r.centery)).inflate(16 * s, 6 * s)

@@ -44,11 +44,11 @@ class LessonOverlay:
         self.theory_box = self.turn_box = None
         meta = self.player.scenario.meta
         if self.player.finished and (meta.summary or meta.question):
-            draw_summary(surface, self.player, view.lang, lay, pal)
+            draw_summary(surface, self.player, view.lang, lay, pal, keys=view.chrome)
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
             self.theory_box = draw_card(surface, lines, lay, pal)
-        if self.player.waiting and not self.player.auto and lay.caption is not None:
+        if self.player.waiting and not self.player.auto and view.chrome and lay.caption is not None:
             self.turn_box = draw_your_turn(surface, view, lay, pal, snap.time, self.theory_box)
 
 
@@ -199,8 +199,9 @@ def least_covering_corner(lay: Layout, size: tuple[int, int],
     return best[2]
 
 
-def draw_summary(surface: pygame.Surface, player: LessonPlayer, lang: str, lay: Layout, pal: Palette) -> None:
-    """The end-of-lesson card: summary and a question to think about."""
+def draw_summary(surface: pygame.Surface, player: LessonPlayer, lang: str, lay: Layout, pal: Palette,
+                 keys: bool = True) -> None:
+    """The end-of-lesson card: summary and a question to think about (and, in the window, the keys)."""
     s, meta = lay.scale, player.scenario.meta
     box = lay.graph.inflate(-round(lay.graph.width * 0.16), -round(lay.graph.height * 0.14))
     panel(surface, box, pal, s, pal.highlight)
@@ -218,6 +219,7 @@ def draw_summary(surface: pygame.Surface, player: LessonPlayer, lang: str, lay: 
             surface.blit(text(line, px, pal.text), (x, y))
             y += round(px * 1.45)
         y += round(14 * s)
-    keys = text(t("lesson.summary_keys", lang), round(15 * s), pal.text_dim)
-    surface.blit(keys, (x, min(y, box.bottom - keys.get_height() - round(14 * s))))
+    if keys:
+        hint = text(t("lesson.summary_keys", lang), round(15 * s), pal.text_dim)
+        surface.blit(hint, (x, min(y, box.bottom - hint.get_height() - round(14 * s))))
 
