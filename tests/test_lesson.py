@@ -285,3 +285,20 @@ def test_seeking_before_the_summary_leaves_it_and_a_fork_forgets_it() -> None:
     player.apply(C.SetRate(10))
     player.step(0.5)
     assert not player.finished, "a changed past no longer holds the Next that opened the card"
+
+
+def test_one_server_lessons_agree_on_what_a_size_means() -> None:
+    """Lessons 1 and 2 both show one web server and its size: a size must mean the same workers in
+    both (lesson 2 teaches that the size sets them), so neither overrides its size's workers."""
+    from visualizer.sim.tiers import BY_NAME
+
+    seen: dict[str, int] = {}
+    for name, sc in sorted(LESSONS.items()):
+        webs = [n for n in sc.nodes if n.kind == "web_server"]
+        if len(webs) != 1 or any(n.kind.startswith("db_") or n.kind == "load_balancer" for n in sc.nodes):
+            continue                                    # not a one-server design
+        player = LessonPlayer(sc, auto=True)
+        view = player.sim.snapshot().nodes[player.sim.snapshot().index(webs[0].id)]
+        assert view.workers == BY_NAME[view.tier].workers, (name, view.tier, view.workers)
+        assert seen.setdefault(view.tier, view.workers) == view.workers, name
+    assert seen == {"small": BY_NAME["small"].workers}, "lessons 1 and 2 are both checked, both start small"
