@@ -80,6 +80,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.RecoverData": {"en": "Run the data recovery step", "ko": "데이터 복구 실행"},
     "cmd.SetAlgorithm": {"en": "Balance by: {algorithm}", "ko": "분산 방식: {algorithm}"},
     "cmd.SetRate": {"en": "Set rate to {rate:g}/s", "ko": "유입량 {rate:g}/초로"},
+    "menu.current": {"en": "● {label} (now)", "ko": "● {label} (현재)"},
     "menu.none": {"en": "Nothing to do here", "ko": "할 수 있는 작업 없음"},
     "menu.top_tier": {"en": "No upgrade: {tier} is the largest machine there is",
                       "ko": "사양 올리기 불가: {tier}보다 큰 서버는 없습니다"},
