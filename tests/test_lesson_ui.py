@@ -307,3 +307,30 @@ def test_help_lists_every_key_of_the_full_window(screen, size):
     assert {"PgDn / → / Enter", "B / .", "M", "R", "F12 / P"} <= {shown for shown, _ in rows}
     from visualizer.ui.help import MOUSE_KEYS
     assert app.help.rows_drawn == len(rows) + len(MOUSE_KEYS), "no row is cut off"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_help_lists_beat_keys_only_when_there_are_beats(screen, lang):
+    from visualizer.ui.help import MOUSE_KEYS
+    from visualizer.ui.lesson_controls import LessonMenu
+
+    lesson = "PgDn / → / Enter", "PgUp / ←", "Home"
+    sc = load("single-server")
+    app = App(lambda: LessonPlayer(sc), sc, lang=lang)
+    install_lesson(app, [s for _, s in bundled()])
+    rows = list(app.keymap.help_entries())
+    assert set(lesson) <= {shown for shown, _ in rows} and ("", "mouse.caption") in rows
+    menu = next(w for w in app.widgets if isinstance(w, LessonMenu))
+    menu.on_pick(next(sc for sc in menu.items if sc.meta.name == "sandbox"))
+    assert not app.player.beats
+    rows = list(app.keymap.help_entries())
+    assert not set(lesson) & {shown for shown, _ in rows}, "a scenario without beats has no next beat"
+    assert ("", "mouse.caption") not in rows and ("M", "key.menu") in rows
+    app.handle_event(key(pygame.K_h, "h"))
+    surface = pygame.Surface((1280, 720))
+    app.advance_frame(1 / 60)
+    app.render(surface)
+    assert app.help.rows_drawn == len(rows) + len(MOUSE_KEYS), "every listed row is drawn"
+    app.handle_event(key(pygame.K_ESCAPE))
+    menu.on_pick(next(sc for sc in menu.items if sc.meta.name == "load-balancer"))
+    assert {"PgDn / → / Enter"} <= {shown for shown, _ in app.keymap.help_entries()}
