@@ -153,6 +153,21 @@ def test_algorithm_menu_marks_the_current_one_in_its_place(screen, lang):
     assert app.snap.nodes[app.snap.index("lb")].extra["algorithm"] == "least_connections"
 
 
+def test_speeds_read_as_plain_numbers_everywhere(screen):
+    from visualizer.render.scene import fmt_speed
+
+    assert [fmt_speed(x) for x in SPEEDS] == ["0.01", "0.02", "0.05", "0.1", "0.25", "0.5", "1", "2", "5",
+                                             "10", "20", "50", "100"]
+    for x in np.geomspace(0.01, 100, 997):
+        assert "e" not in fmt_speed(float(x)) and float(fmt_speed(float(x))) == pytest.approx(x, rel=0.06, abs=0.005)
+    app = make_app()
+    for _ in range(len(SPEEDS)):
+        app.handle_event(key(pygame.K_PLUS, "+"))
+    assert app.view.speed == 100.0
+    assert app.speed_slider.fmt(app.speed_slider.value) == "100×", "the slider's label at 100x"
+    assert app.toasts.items[-1][0] == "Speed ×100"
+
+
 def test_a_refused_command_is_a_toast_not_a_crash(screen):
     app = make_app()
     app.render(screen)
