@@ -27,6 +27,7 @@ from visualizer.schema import Beat, Scenario
 HOLD_S = 4.0        # the least video time a lesson caption stays on screen
 SUMMARY_S = 10.0    # how long a lesson recording shows its closing summary card
 GIF_MAX_FPS = 50    # GIF delays are 1/100 s; browsers slow anything faster down to 10 fps
+MIN_SIZE = (160, 90)  # a thumbnail: below it not even a caption line fits
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 
@@ -270,6 +271,13 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
     return Outcome(out, writer.frames, False, time.monotonic() - t0)
 
 
+def check_size(size: tuple[int, int]) -> None:
+    """One-line UsageError for a video too small to show anything legible."""
+    if size[0] < MIN_SIZE[0] or size[1] < MIN_SIZE[1]:
+        raise UsageError(f"--size {size[0]}x{size[1]}: too small for a video; "
+                         f"at least {MIN_SIZE[0]}x{MIN_SIZE[1]} (default 1280x720)")
+
+
 def check_output(out: Path, force: bool, fps: int) -> None:
     """One-line UsageError for an OUT we must not or cannot write."""
     ext = out.suffix.lower()
@@ -298,6 +306,7 @@ def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
     out = Path(args.record)
     fps = int(args.fps)
     size = tuple(args.size) if args.size else (1280, 720)
+    check_size(size)
     check_output(out, bool(getattr(args, "force", False)), fps)
     lesson = getattr(args, "lesson", None) is not None
     total, frames = render_frames(scenario, lang=lang, size=size, fps=fps, duration=args.duration, lesson=lesson,
