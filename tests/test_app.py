@@ -130,6 +130,44 @@ def test_right_click_menu_lists_and_applies_actions(screen):
     assert len(app.snap.nodes) == before + 1
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_algorithm_menu_marks_the_current_one_in_its_place(screen, lang):
+    from visualizer.sim.components.balancer import ALGORITHMS
+    from visualizer.ui.menu import command_label
+
+    app = make_app(lang=lang)
+    app.apply(C.SetAlgorithm("lb", "least_connections"))
+    app.render(screen)
+    app.handle_event(click(app.layout.centers[app.layout.index("lb")], 3))
+    rows = [(label, cmd) for label, cmd in app.menu.items]
+    shown = command_label(C.SetAlgorithm("lb", "least_connections"), lang)
+    current = [k for k, (label, cmd) in enumerate(rows) if cmd is None and shown in label]
+    assert len(current) == 1, "the algorithm in use is listed, marked, not left out"
+    algos = [(k, cmd.algorithm) for k, (_, cmd) in enumerate(rows) if isinstance(cmd, C.SetAlgorithm)]
+    order = sorted(algos + [(current[0], "least_connections")])
+    assert [a for _, a in order] == list(ALGORITHMS), "in the usual order, among its siblings"
+    changes = sum(e.event == "set_algorithm" for e in app.player.sim.events)
+    rect, row, head = app.menu._geometry()
+    app.handle_event(click((rect.centerx, rect.top + head + row * current[0] + row // 2)))
+    assert not app.menu.is_open and sum(e.event == "set_algorithm" for e in app.player.sim.events) == changes
+    assert app.snap.nodes[app.snap.index("lb")].extra["algorithm"] == "least_connections"
+
+
+def test_speeds_read_as_plain_numbers_everywhere(screen):
+    from visualizer.render.scene import fmt_speed
+
+    assert [fmt_speed(x) for x in SPEEDS] == ["0.01", "0.02", "0.05", "0.1", "0.25", "0.5", "1", "2", "5",
+                                             "10", "20", "50", "100"]
+    for x in np.geomspace(0.01, 100, 997):
+        assert "e" not in fmt_speed(float(x)) and float(fmt_speed(float(x))) == pytest.approx(x, rel=0.06, abs=0.005)
+    app = make_app()
+    for _ in range(len(SPEEDS)):
+        app.handle_event(key(pygame.K_PLUS, "+"))
+    assert app.view.speed == 100.0
+    assert app.speed_slider.fmt(app.speed_slider.value) == "100×", "the slider's label at 100x"
+    assert app.toasts.items[-1][0] == "Speed ×100"
+
+
 def test_a_refused_command_is_a_toast_not_a_crash(screen):
     app = make_app()
     app.render(screen)

@@ -33,6 +33,17 @@ def test_check_scenario_prints_one_summary_line() -> None:
     assert out.stdout.count("\n") == 1 and "8 nodes" in out.stdout
 
 
+def test_check_scenario_refuses_a_timeline_out_of_order(tmp_path: Path) -> None:
+    text = (ROOT / "scenarios" / "single-server.toml").read_text()
+    assert "at = 12\n" in text
+    path = tmp_path / "late.toml"
+    path.write_text(text.replace("at = 12\n", "at = 2\n", 1))
+    out = main("--check-scenario", str(path))
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.count("\n") == 1
+    assert str(path) in out.stderr and "timeline[2].at" in out.stderr and "comes before timeline[1].at" in out.stderr
+
+
 def test_headless_report_has_every_section_and_is_reproducible(tmp_path: Path) -> None:
     args = ("--scenario", "load-balancer", "--headless", "--duration", "14", "--seed", "3")
     a, b = main(*args, "--report", str(tmp_path / "a.json")), main(*args, "--report", "-")

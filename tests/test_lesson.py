@@ -218,3 +218,87 @@ def test_a_task_done_before_its_beat_does_not_block_the_lesson() -> None:
     assert not player.waiting, "web1 is already down: the beat goes on by itself"
     player.step(LESSONS["load-balancer"].timeline[k + 1].at - LESSONS["load-balancer"].timeline[k].at + DT)
     assert player.index == k + 1
+
+
+def _to_last_beat(name: str) -> LessonPlayer:
+    """A presenter pressing Next up to the last beat, its task done."""
+    player = LessonPlayer(LESSONS[name], auto=False)
+    while player.index < len(player.beats) - 1 or player.waiting:
+        player.next()
+    return player
+
+
+@pytest.mark.parametrize("name", sorted(LESSONS))
+def test_next_on_the_last_beat_shows_the_summary_at_once(name: str) -> None:
+    player = _to_last_beat(name)
+    assert not player.finished
+    now, last = player.sim.time, len(player.beats) - 1
+    player.next()
+    assert player.finished, "the presenter's Next on the last beat opens the summary card"
+    assert player.sim.time == now and player.index == last
+    player.next()
+    assert player.finished and player.sim.time == now, "Next on the summary card changes nothing"
+
+
+@pytest.mark.parametrize("name", sorted(LESSONS))
+def test_previous_from_the_summary_returns_to_the_last_beat(name: str) -> None:
+    player = _to_last_beat(name)
+    last = len(player.beats) - 1
+    player.go_to(last)
+    at_last = state_of(player)
+    player.seek(player.timeline.horizon)
+    player.step(3.0)
+    player.next()
+    at_summary = state_of(player)
+    player.previous()
+    assert player.index == last and not player.finished
+    assert state_of(player) == at_last, "PgUp lands on the exact state the last beat started with"
+    player.next()
+    assert player.finished and state_of(player) == at_summary, "PgDn returns to the same summary moment"
+
+
+def test_summary_reached_by_time_running_out_steps_back_to_the_last_beat() -> None:
+    player = LessonPlayer(LESSONS["single-server"], auto=True)
+    play_to_end(player)
+    assert player.finished and player.summary_at is not None
+    player.seek(player.summary_at)
+    assert player.finished
+    end = state_of(player)
+    player.previous()
+    assert player.index == len(player.beats) - 1 and not player.finished
+    assert player.sim.time == player.starts[-1]
+    player.next()
+    assert player.finished and state_of(player) == end
+
+
+def test_seeking_before_the_summary_leaves_it_and_a_fork_forgets_it() -> None:
+    player = _to_last_beat("load-balancer")
+    player.step(1.0)
+    player.next()
+    entered = player.sim.time
+    player.step(2.0)
+    player.seek(entered - 0.5)
+    assert not player.finished and player.index == len(player.beats) - 1
+    player.step(0.5)
+    assert player.finished, "running on replays the summary card at the moment it was entered"
+    player.seek(entered - 0.5)
+    player.apply(C.SetRate(10))
+    player.step(0.5)
+    assert not player.finished, "a changed past no longer holds the Next that opened the card"
+
+
+def test_one_server_lessons_agree_on_what_a_size_means() -> None:
+    """Lessons 1 and 2 both show one web server and its size: a size must mean the same workers in
+    both (lesson 2 teaches that the size sets them), so neither overrides its size's workers."""
+    from visualizer.sim.tiers import BY_NAME
+
+    seen: dict[str, int] = {}
+    for name, sc in sorted(LESSONS.items()):
+        webs = [n for n in sc.nodes if n.kind == "web_server"]
+        if len(webs) != 1 or any(n.kind.startswith("db_") or n.kind == "load_balancer" for n in sc.nodes):
+            continue                                    # not a one-server design
+        player = LessonPlayer(sc, auto=True)
+        view = player.sim.snapshot().nodes[player.sim.snapshot().index(webs[0].id)]
+        assert view.workers == BY_NAME[view.tier].workers, (name, view.tier, view.workers)
+        assert seen.setdefault(view.tier, view.workers) == view.workers, name
+    assert seen == {"small": BY_NAME["small"].workers}, "lessons 1 and 2 are both checked, both start small"

@@ -145,6 +145,35 @@ def test_theory_panel_and_summary_card_are_drawn(screen):
     assert summary.shape[:2] == screen.get_size()
 
 
+@pytest.mark.parametrize("name", ["single-server", "replication"])
+def test_pgdn_on_the_last_beat_opens_the_summary_and_pgup_comes_back(screen, name):
+    app = lesson_app(name)
+    app.handle_event(key(pygame.K_SPACE, " "))          # paused: only the keys move the lesson
+    last = len(app.player.beats) - 1
+    for _ in range(4 * len(app.player.beats)):
+        if app.player.index == last and not app.player.waiting:
+            break
+        app.handle_event(key(pygame.K_PAGEDOWN))
+    app.player.go_to(last)
+    at_last = app.player.snapshot()
+    app.player.seek(app.player.timeline.horizon)
+    before = pygame.surfarray.array3d(frame(app, screen)).copy()
+    assert not app.player.finished
+    now = app.player.time
+    app.handle_event(key(pygame.K_PAGEDOWN))
+    card = pygame.surfarray.array3d(frame(app, screen)).copy()
+    assert app.player.finished and app.player.time == now, "one press, no waiting for the lesson's time"
+    middle = tuple(slice(d // 3, 2 * d // 3) for d in screen.get_size())
+    assert (before[middle] != card[middle]).any(axis=2).mean() > 0.3, "the summary card is drawn"
+    assert app.view.progress == (last + 1, last + 1)
+    app.handle_event(key(pygame.K_PAGEUP))
+    frame(app, screen)
+    assert app.player.index == last and not app.player.finished, "PgUp goes back to the last beat, not before it"
+    assert app.player.snapshot().time == at_last.time and app.player.snapshot().nodes == at_last.nodes
+    app.handle_event(key(pygame.K_PAGEDOWN))
+    assert app.player.finished and app.player.time == now
+
+
 def test_student_click_completes_a_waiting_beat(screen):
     app = lesson_app()
     for _ in range(2):
@@ -278,3 +307,30 @@ def test_help_lists_every_key_of_the_full_window(screen, size):
     assert {"PgDn / → / Enter", "B / .", "M", "R", "F12 / P"} <= {shown for shown, _ in rows}
     from visualizer.ui.help import MOUSE_KEYS
     assert app.help.rows_drawn == len(rows) + len(MOUSE_KEYS), "no row is cut off"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_help_lists_beat_keys_only_when_there_are_beats(screen, lang):
+    from visualizer.ui.help import MOUSE_KEYS
+    from visualizer.ui.lesson_controls import LessonMenu
+
+    lesson = "PgDn / → / Enter", "PgUp / ←", "Home"
+    sc = load("single-server")
+    app = App(lambda: LessonPlayer(sc), sc, lang=lang)
+    install_lesson(app, [s for _, s in bundled()])
+    rows = list(app.keymap.help_entries())
+    assert set(lesson) <= {shown for shown, _ in rows} and ("", "mouse.caption") in rows
+    menu = next(w for w in app.widgets if isinstance(w, LessonMenu))
+    menu.on_pick(next(sc for sc in menu.items if sc.meta.name == "sandbox"))
+    assert not app.player.beats
+    rows = list(app.keymap.help_entries())
+    assert not set(lesson) & {shown for shown, _ in rows}, "a scenario without beats has no next beat"
+    assert ("", "mouse.caption") not in rows and ("M", "key.menu") in rows
+    app.handle_event(key(pygame.K_h, "h"))
+    surface = pygame.Surface((1280, 720))
+    app.advance_frame(1 / 60)
+    app.render(surface)
+    assert app.help.rows_drawn == len(rows) + len(MOUSE_KEYS), "every listed row is drawn"
+    app.handle_event(key(pygame.K_ESCAPE))
+    menu.on_pick(next(sc for sc in menu.items if sc.meta.name == "load-balancer"))
+    assert {"PgDn / → / Enter"} <= {shown for shown, _ in app.keymap.help_entries()}

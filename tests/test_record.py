@@ -119,6 +119,8 @@ def test_bad_inputs_are_one_line_and_exit_2(tmp_path: Path) -> None:
         "extension": ["--record", str(tmp_path / "x.avi")],
         "odd size": ["--record", str(tmp_path / "x.mp4"), "--size", "641x360"],
         "bad size": ["--record", str(tmp_path / "x.mp4"), "--size", "big"],
+        "too narrow": ["--record", str(tmp_path / "x.mp4"), "--size", "40x360"],
+        "too low": ["--record", str(tmp_path / "x.gif"), "--size", "640x88"],
         "fps zero": ["--record", str(tmp_path / "x.mp4"), "--fps", "0"],
         "fps text": ["--record", str(tmp_path / "x.mp4"), "--fps", "fast"],
         "gif fps": ["--record", str(tmp_path / "x.gif"), "--fps", "60"],
@@ -131,6 +133,14 @@ def test_bad_inputs_are_one_line_and_exit_2(tmp_path: Path) -> None:
         assert len(lines) == 1 and "Traceback" not in err and lines[0].startswith("main.py: error:"), (name, err)
     assert existing.read_bytes() == b"keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exists.mp4"]   # nothing else written
+
+
+def test_a_video_too_small_to_draw_is_refused_by_name(tmp_path: Path) -> None:
+    proc = run_main("--record", str(tmp_path / "x.mp4"), "--size", "40x360", cwd=tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.strip() == "main.py: error: --size 40x360: too small for a video; at least 160x90 (default 1280x720)"
+    assert not any(tmp_path.iterdir())
 
 
 def test_force_overwrites(tmp_path: Path) -> None:

@@ -182,6 +182,13 @@ def test_timeline_actions_that_make_no_sense(tmp_path: Path, beat: str, key: str
     assert problem in err.problem
 
 
+def test_timeline_out_of_order_is_refused(tmp_path: Path) -> None:
+    beats = "".join(f'\n[[timeline]]\nat = {at}\n' for at in (0, 5, 5, 3, 9))
+    err = error_of(tmp_path, BASE + beats)
+    assert err.key == "timeline[3].at"
+    assert "3 s comes before timeline[2].at (5 s)" in err.problem
+
+
 @pytest.mark.parametrize("content, problem", [
     (b"", "empty"),
     (b"   \n\n", "empty"),

@@ -15,7 +15,7 @@ from visualizer.i18n import other, t  # noqa: E402
 from visualizer.player import Governor, Pace, Player  # noqa: E402
 from visualizer.render.fonts import ui_scale  # noqa: E402
 from visualizer.render.layout import Layout  # noqa: E402
-from visualizer.render.scene import Overlay, ViewState, draw_frame, layout_for  # noqa: E402
+from visualizer.render.scene import Overlay, ViewState, draw_frame, fmt_speed, layout_for  # noqa: E402
 from visualizer.render.style import palette  # noqa: E402
 from visualizer.schema import Scenario  # noqa: E402
 from visualizer.sim import commands as C  # noqa: E402
@@ -37,10 +37,6 @@ EXIT_OK = 0
 
 TickHook = Callable[["App", float], None]
 CommandHook = Callable[["App", Any], None]
-
-
-def _fmt_speed(x: float) -> str:
-    return f"{x:.2f}×" if x < 0.1 else f"{x:.2g}×"
 
 
 def window_caption(title: str) -> str:
@@ -85,7 +81,7 @@ class App:
         self.help = HelpOverlay(self.ctx, self.keymap.help_entries)
         rate = float(self._snap.metrics.rate) or 1.0
         self.speed_slider = Slider(self.ctx, "speed", SPEEDS[0], SPEEDS[-1], self.view.speed, self.set_speed,
-                                   fmt=_fmt_speed)
+                                   fmt=lambda v: f"{fmt_speed(v)}×")
         self.rate_slider = Slider(self.ctx, "rate", 1.0, max(1000.0, 20 * rate), max(1.0, rate), self._set_rate,
                                   fmt=lambda v: f"{v:,.0f}/s")
         for widget in (self.speed_slider, self.rate_slider, self.inspector, self.request_card):
@@ -211,7 +207,7 @@ class App:
             nxt = next((s for s in reversed(SPEEDS) if s < cur / 1.001), SPEEDS[0])
         self.set_speed(nxt)
         self.speed_slider.set(nxt)
-        self.toast(t("toast.speed", self.view.lang, x=_fmt_speed(nxt).rstrip("×")))
+        self.toast(t("toast.speed", self.view.lang, x=fmt_speed(nxt)))
 
     def set_speed(self, value: float) -> None:
         self.view.speed = float(min(SPEEDS[-1], max(SPEEDS[0], value)))

@@ -3,7 +3,9 @@
 A beat starts at a simulated time; its action (if any) is applied then, unless the beat asks the
 student to do it (`wait = true`), in which case the player waits until the event log shows it was
 done. The next beat follows after the same gap the file gives between the two `at` times, or at
-once on Next. Previous seeks the model back to the exact state it had when that beat started.
+once on Next. After the last beat comes the summary card: reached when the lesson's time runs out,
+or at once on Next; Previous from the card returns to the last beat. Previous seeks the model back
+to the exact state it had when that beat started.
 No pygame here: the window, the recorder and the tests drive it the same way.
 """
 
@@ -35,6 +37,8 @@ class LessonPlayer:
     starts: list[float] = field(default_factory=list)   # simulated start time of each beat reached
     dones: list[float | None] = field(default_factory=list)  # when each reached beat's task was done
     done_at: float | None = None         # when the current beat's task was done (None: waiting)
+    ended: bool = False                  # on the summary card, after the last beat
+    summary_at: float | None = None      # when this history reached the summary card (None: not yet)
     timeline: Timeline = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,14 +67,20 @@ class LessonPlayer:
 
     @property
     def finished(self) -> bool:
-        """The last beat is done and the lesson's time has run: show the summary card.
+        """On the summary card: entered when the lesson's time runs out after the last beat, or by
+        Next on the last beat; left by Previous (back to the last beat) or a seek to before it.
 
         A scenario without a timeline never finishes: it is a sandbox, not a lesson.
         """
+        return self.ended
+
+    def _summary_due(self) -> float | None:
+        """When this history reaches the summary card; None while a beat is still to come or waits."""
         if not self.beats or self.index != len(self.beats) - 1 or self.waiting:
-            return False
+            return None
         tail = self.scenario.meta.duration - self.beats[-1].at
-        return self.sim.time >= self.done_at + tail - 1e-9
+        ends = self.done_at + max(0.0, tail)
+        return ends if self.summary_at is None else min(ends, self.summary_at)
 
     # the window's SimLike protocol, so the App can drive a lesson like a bare simulation --------
 
@@ -114,6 +124,7 @@ class LessonPlayer:
             self._enter(self.index + 1)
         self.timeline.advance_to(target)
         self._check_done()
+        self._end_if_due()
 
     def apply(self, cmd: C.Command) -> None:
         """A student's own command (a click): forks the future, may complete a waiting beat."""
@@ -122,19 +133,28 @@ class LessonPlayer:
         self._check_done()
 
     def next(self) -> None:
-        """Presenter's Next. The next beat as it was, if this history reached it before; else, on a
-        waiting beat, do the student's task now; else run the model forward to when the next beat
-        is due and start it, so its caption is true of what the audience sees."""
+        """Presenter's Next. The next beat (or the summary card) as it was, if this history reached
+        it before; else, on a waiting beat, do the student's task now; else run the model forward
+        to when the next beat is due and start it, so its caption is true of what the audience
+        sees; on the last beat, show the summary card now (it describes no moment to wait for)."""
+        if self.ended:
+            return
         if self.index + 1 < len(self.starts):
             self.go_to(self.index + 1)
+        elif self.summary_at is not None and self.index + 1 == len(self.beats):
+            self.seek(self.summary_at)
         elif self.waiting:
             self._do_task()
         elif self.index + 1 < len(self.beats):
             self.timeline.advance_to(max(self._next_due(), self.sim.time))
             self._enter(self.index + 1)
+        elif self.beats:
+            self.summary_at, self.ended = self.sim.time, True
+            self.timeline.pin()          # a step back and forth lands here, restored, not replayed
 
     def previous(self) -> None:
-        self.go_to(max(0, self.index - 1))
+        """Back one step: from the summary card to the last beat, else to the beat before."""
+        self.go_to(self.index if self.ended else max(0, self.index - 1))
 
     def home(self) -> None:
         self.go_to(0)
@@ -163,6 +183,7 @@ class LessonPlayer:
                 k = i
         self.index = k
         self._recheck_after_seek()
+        self._end_if_due()
 
     # internals ----------------------------------------------------------------------------
 
@@ -198,6 +219,8 @@ class LessonPlayer:
         no longer this history's."""
         del self.starts[self.index + 1:]
         del self.dones[self.index + 1:]
+        if not self.ended:
+            self.summary_at = None       # the card was still ahead: this history has not reached it
         done = self.dones[self.index] if self.index < len(self.dones) else None
         if done is not None and done > self.sim.time:
             self.dones[self.index] = None
@@ -256,4 +279,13 @@ class LessonPlayer:
     def _recheck_after_seek(self) -> None:
         """After a seek: the beat's task is done if this history had done it by now."""
         self.done_at = None
+        self.ended = False
         self._check_done()
+
+    def _end_if_due(self) -> None:
+        """Show the summary card once its moment has come (remembered, so Next returns to it)."""
+        due = self._summary_due()
+        if not self.ended and due is not None and self.sim.time >= due - 1e-9:
+            self.ended = True
+            if self.summary_at is None:
+                self.summary_at = min(due, self.sim.time)

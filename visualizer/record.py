@@ -20,6 +20,7 @@ from typing import Iterator
 
 import pygame
 
+from visualizer.errors import UsageError
 from visualizer.record_files import check_output, check_side_files, side_paths, write_lesson_files
 from visualizer.record_video import RecordError, VideoWriter, pixel_format
 from visualizer.player import Pace
@@ -30,6 +31,7 @@ HOLD_S = 4.0        # the least video time a lesson caption stays on screen
 # to read the first line of the caption ("web1 fails: click it") and see the state before the change.
 TASK_DELAY_S = 2.0
 SUMMARY_S = 10.0    # how long a lesson recording shows its closing summary card
+MIN_SIZE = (160, 90)  # a thumbnail: below it not even a caption line fits
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
 
@@ -335,6 +337,13 @@ def record_to(out: Path, frames: Iterator[pygame.Surface], total: int, size: tup
     return Outcome(out, writer.frames, False, time.monotonic() - t0)
 
 
+def check_size(size: tuple[int, int]) -> None:
+    """One-line UsageError for a video too small to show anything legible."""
+    if size[0] < MIN_SIZE[0] or size[1] < MIN_SIZE[1]:
+        raise UsageError(f"--size {size[0]}x{size[1]}: too small for a video; "
+                         f"at least {MIN_SIZE[0]}x{MIN_SIZE[1]} (default 1280x720)")
+
+
 def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
     """`main.py --record OUT ...`: check OUT, render, encode with a progress bar; the exit status.
 
@@ -343,6 +352,7 @@ def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
     fps = int(args.fps)
     size = tuple(args.size) if args.size else (1280, 720)
     force = bool(getattr(args, "force", False))
+    check_size(size)
     lesson = getattr(args, "lesson", None) is not None
     side = side_paths(out) if lesson and scenario.timeline else []
     check_output(out, force, fps)

@@ -134,6 +134,9 @@ def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int,
     key = f"timeline[{i}]"
     if beat.at > sc.meta.duration:
         raise ScenarioError(path, f"{key}.at", f"{beat.at:g} s is after meta.duration ({sc.meta.duration:g} s)")
+    if i > 0 and beat.at < sc.timeline[i - 1].at:
+        raise ScenarioError(path, f"{key}.at", f"{beat.at:g} s comes before timeline[{i - 1}].at "
+                            f"({sc.timeline[i - 1].at:g} s); list the entries in the order they happen")
     for j, ref in enumerate(beat.highlight):
         if "->" in ref:
             src, _, dst = (p.strip() for p in ref.partition("->"))

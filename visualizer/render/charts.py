@@ -39,7 +39,20 @@ def tiles(snap: Snapshot, lang: str) -> list[tuple[str, str, str]]:
 
 def draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang: str, scale: float,
                pal: Palette) -> None:
-    """Numbers on top, then throughput, error rate and latency percentiles over the last minute."""
+    """Numbers on top, then throughput, error rate and latency percentiles over the last minute;
+    in a panel too small for them, what fits (nothing is drawn outside `rect`)."""
+    if rect.width <= 0 or rect.height <= 0:
+        return
+    clip = surface.get_clip()
+    surface.set_clip(rect.clip(clip))
+    try:
+        _draw_panel(surface, rect, snap, lang, scale, pal)
+    finally:
+        surface.set_clip(clip)
+
+
+def _draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang: str, scale: float,
+                pal: Palette) -> None:
     s = scale
     pygame.draw.rect(surface, pal.panel, rect)
     pygame.draw.line(surface, pal.panel_edge, rect.topleft, rect.bottomleft, max(1, round(s)))
@@ -58,6 +71,8 @@ def draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang:
     rows = _window(snap.series)
     remaining = rect.bottom - pad - y
     chart_h = max(30, remaining // 3)
+    if inner_w < 1 or y >= rect.bottom:
+        return                                   # no room for the charts
     key = (rows.tobytes(), inner_w, chart_h, lang, pal, round(s, 3))
     charts = _charts_cached(key, inner_w, chart_h, lang, pal, s, rows)
     surface.blit(charts, (x0, y))

@@ -34,24 +34,45 @@ def text(s: str, px: int, color: tuple[int, int, int], bold: bool = False) -> py
     return font(px, bold).render(s, True, color)
 
 
+def _is_syllable(word: str) -> bool:
+    """One Hangul syllable: a prefix such as 주/부/새/두/한 that belongs with the word after it."""
+    return len(word) == 1 and "\uac00" <= word <= "\ud7a3"
+
+
+def words(para: str) -> list[str]:
+    """The unbreakable pieces of a line: words split at spaces, except that a one-syllable Hangul
+    word stays with the next word, so "부 서버", "주 DB" or "두 배" never end up on two lines."""
+    out: list[str] = []
+    glue = False
+    for word in para.split(" "):
+        if glue and out:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+        glue = _is_syllable(word)
+    return out
+
+
 def wrap(s: str, px: int, width: int, bold: bool = False) -> list[str]:
-    """Split `s` into lines no wider than `width` pixels (by words; by characters for long words)."""
+    """Split `s` into lines no wider than `width` pixels: by words (see `words`); a piece wider than
+    the box is broken at its own spaces first, then anywhere (fine for Korean too)."""
     f = font(px, bold)
     lines: list[str] = []
     for para in s.split("\n"):
         line = ""
-        for word in para.split(" "):
-            trial = f"{line} {word}" if line else word
-            if f.size(trial)[0] <= width:
-                line = trial
-                continue
-            if line:
-                lines.append(line)
-            line = ""
-            for ch in word:  # a word wider than the box: break it anywhere (fine for Korean too)
-                if f.size(line + ch)[0] > width and line:
+        for piece in words(para):
+            for word in [piece] if f.size(piece)[0] <= width else piece.split(" "):
+                trial = f"{line} {word}" if line else word
+                if f.size(trial)[0] <= width:
+                    line = trial
+                    continue
+                if line:
                     lines.append(line)
-                    line = ""
-                line += ch
+                line = ""
+                for ch in word:  # a word wider than the box: break it anywhere
+                    if f.size(line + ch)[0] > width and line:
+                        lines.append(line)
+                        line = ""
+                    line += ch
         lines.append(line)
     return lines

@@ -147,9 +147,9 @@ def _top_bar(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layo
     title = text(view.title or "System Design Visualizer", round(20 * s), pal.text, True)
     surface.blit(title, title.get_rect(midleft=(r.left + 16 * s, r.centery)))
     clock = text(f"t = {snap.time:.3f} s", round(17 * s), pal.text, False)
-    shown = f"×{_fmt_speed(view.speed)}"
+    shown = f"×{fmt_speed(view.speed)}"
     if view.running_speed is not None:       # the model cannot keep up: say what really runs
-        shown += f" → ×{_fmt_speed(view.running_speed)}"
+        shown += f" → ×{fmt_speed(view.running_speed)}"
     speed = text(shown, round(17 * s), pal.undetected if view.running_speed is not None else pal.text_dim, True)
     x = r.right - 16 * s
     shown_right = (speed, clock)
@@ -172,8 +172,13 @@ def _top_bar(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layo
         surface.blit(n, n.get_rect(midright=(x, r.centery)))
 
 
-def _fmt_speed(x: float) -> str:
-    return f"{x:.2f}" if x < 0.1 else f"{x:.2g}" if x < 10 else f"{x:.0f}"
+def fmt_speed(x: float) -> str:
+    """A playback speed as people write it, never in exponent form: 0.05, 0.25, 1, 2.5, 40, 100."""
+    if x < 0.1:
+        return f"{x:.2f}"
+    if x < 9.95:
+        return f"{x:.2g}"
+    return f"{x:.0f}"
 
 
 def _caption(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette) -> None:

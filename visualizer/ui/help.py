@@ -11,13 +11,13 @@ from visualizer.i18n import t
 from visualizer.render.fonts import text
 from visualizer.ui.base import UIContext, Widget, dim, panel
 
-MOUSE_KEYS = ("mouse.left", "mouse.right", "mouse.hover", "mouse.dot", "mouse.slider", "mouse.scrub",
-              "mouse.caption")
+MOUSE_KEYS = ("mouse.left", "mouse.right", "mouse.hover", "mouse.dot", "mouse.slider", "mouse.scrub")
 
 
 @dataclass
 class HelpOverlay(Widget):
-    """Shown with ? or H; `entries` yields (keys shown, i18n help key) for every binding."""
+    """Shown with ? or H; `entries` yields (keys shown, i18n help key) for every binding listed now
+    (keys "" for a mouse action: listed after the built-in mouse actions)."""
 
     ctx: UIContext
     entries: Callable[[], Iterable[tuple[str, str]]]
@@ -38,8 +38,10 @@ class HelpOverlay(Widget):
             return
         s, pal, lang = self.ctx.scale, self.ctx.pal, self.ctx.lang
         dim(surface, 170)
-        rows = [(keys, t(key, lang)) for keys, key in self.entries()]
+        entries = list(self.entries())
+        rows = [(keys, t(key, lang)) for keys, key in entries if keys]
         rows += [("", t(key, lang)) for key in MOUSE_KEYS]
+        rows += [("", t(key, lang)) for keys, key in entries if not keys]
         room = surface.get_height() - 20 - round(90 * s)       # below the title, inside the window
         px = max(9, min(round(18 * s), int(room / (1.55 * len(rows)))))   # every row fits, none cut
         line = round(px * 1.55)

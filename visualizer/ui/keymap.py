@@ -10,7 +10,11 @@ import pygame
 
 @dataclass(frozen=True)
 class Binding:
-    """`keys` are pygame key codes, `chars` typed characters (for '?', '+'); `shown` is the help text."""
+    """`keys` are pygame key codes, `chars` typed characters (for '?', '+'); `shown` is the help text.
+
+    A binding with neither keys nor chars documents a mouse action (help lists it with the mouse).
+    `listed` says whether help lists it now (None: always), e.g. lesson keys only in a lesson.
+    """
 
     action: str
     keys: tuple[int, ...] = ()
@@ -18,6 +22,11 @@ class Binding:
     ctrl: bool = False
     shown: str = ""       # e.g. "Space", "+ / =" (empty: not listed in help)
     help: str = ""        # i18n key of the description
+    listed: Callable[[], bool] | None = field(default=None, compare=False)
+
+    @property
+    def mouse(self) -> bool:
+        return not self.keys and not self.chars
 
 
 @dataclass
@@ -66,9 +75,10 @@ class KeyMap:
         return True
 
     def help_entries(self) -> Iterator[tuple[str, str]]:
-        """(keys as shown, i18n key) for every documented binding, in the order bound."""
+        """(keys as shown, i18n key) for every documented binding that is listed now, in the order
+        bound; a mouse action's keys are shown as ""."""
         seen: set[str] = set()
         for b in self.bindings:
-            if b.shown and b.help and b.action not in seen:
+            if b.help and (b.shown or b.mouse) and b.action not in seen and (b.listed is None or b.listed()):
                 seen.add(b.action)
-                yield b.shown, b.help
+                yield ("" if b.mouse else b.shown), b.help

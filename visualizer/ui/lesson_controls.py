@@ -206,13 +206,19 @@ class LessonControls:
         self.menu.set_visible(open_menu)
         self.sync(app, 0.0)
 
+    def has_beats(self) -> bool:
+        """Whether the scenario shown is a lesson (help lists the beat keys only then)."""
+        return bool(self.app.player.beats)
+
     def bind_keys(self) -> None:
-        k, app = pygame, self.app
+        k, app, beats = pygame, self.app, self.has_beats
         app.bind(Binding("next", (k.K_PAGEDOWN, k.K_RIGHT, k.K_RETURN, k.K_KP_ENTER), shown="PgDn / → / Enter",
-                         help="key.next"), self.beat_key(LessonPlayer.next))
-        app.bind(Binding("prev", (k.K_PAGEUP, k.K_LEFT), shown="PgUp / ←", help="key.prev"),
+                         help="key.next", listed=beats), self.beat_key(LessonPlayer.next))
+        app.bind(Binding("prev", (k.K_PAGEUP, k.K_LEFT), shown="PgUp / ←", help="key.prev", listed=beats),
                  self.beat_key(LessonPlayer.previous))
-        app.bind(Binding("home", (k.K_HOME,), shown="Home", help="key.home"), self.beat_key(LessonPlayer.home))
+        app.bind(Binding("home", (k.K_HOME,), shown="Home", help="key.home", listed=beats),
+                 self.beat_key(LessonPlayer.home))
+        app.bind(Binding("caption", help="mouse.caption", listed=beats), self.beat_key(LessonPlayer.next))
         app.bind(Binding("blank", (k.K_b, k.K_PERIOD), (".",), shown="B / .", help="key.blank"), self.toggle_blank)
         app.bind(Binding("menu", (k.K_m,), shown="M", help="key.menu"), self.menu.toggle)
 

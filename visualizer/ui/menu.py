@@ -10,6 +10,8 @@ import pygame
 
 from visualizer.i18n import fact, t
 from visualizer.render.fonts import text
+from visualizer.sim.commands import SetAlgorithm
+from visualizer.sim.components.balancer import ALGORITHMS
 from visualizer.sim.snapshot import Snapshot
 from visualizer.sim.tiers import TIERS
 from visualizer.ui.base import UIContext, Widget, clamp_rect, panel
@@ -27,6 +29,35 @@ def command_label(cmd: object, lang: str) -> str:
         return name
 
 
+@dataclass(frozen=True)
+class Current:
+    """A choice that is already so (the balancer's algorithm now): a marked row that does nothing."""
+
+    cmd: SetAlgorithm
+
+
+def _rank(cmd: object) -> tuple[int, int]:
+    """Where a command sits among its kind: algorithms in their usual order, others as offered."""
+    if isinstance(cmd, SetAlgorithm) and cmd.algorithm in ALGORITHMS:
+        return 1, ALGORITHMS.index(cmd.algorithm)
+    return 0, 0
+
+
+def menu_rows(commands: list[object], notes: list, lang: str) -> list[tuple[str, object]]:
+    """(label, command) rows: the commands, each current choice marked among its siblings (no
+    command: not clickable), then the notes as dim rows."""
+    rows: list[tuple[str, object]] = [(command_label(c, lang), c) for c in commands]
+    for note in notes:
+        if not isinstance(note, Current):
+            continue
+        label = t("menu.current", lang, label=command_label(note.cmd, lang))
+        after = [i for i, (_, c) in enumerate(rows) if type(c) is type(note.cmd) and _rank(c) < _rank(note.cmd)]
+        same = [i for i, (_, c) in enumerate(rows) if type(c) is type(note.cmd)]
+        at = after[-1] + 1 if after else (same[0] if same else len(rows))
+        rows.insert(at, (label, None))
+    return rows + [(n, None) for n in notes if not isinstance(n, Current)]
+
+
 @dataclass
 class ContextMenu(Widget):
     """Opened at a point with (label, command) items; a click on an item calls on_pick(command)."""
@@ -39,9 +70,10 @@ class ContextMenu(Widget):
     hover: int = -1
     is_open: bool = False
 
-    def open(self, pos: tuple[int, int], title: str, commands: list[object], notes: list[str] = ()) -> None:
-        """Commands become clickable rows; `notes` are dim rows saying why something is not offered."""
-        self.items = [(command_label(c, self.ctx.lang), c) for c in commands] + [(n, None) for n in notes]
+    def open(self, pos: tuple[int, int], title: str, commands: list[object], notes: list = ()) -> None:
+        """Commands become clickable rows; `notes` are dim rows saying why something is not offered,
+        or `Current` choices shown marked among the commands of their kind."""
+        self.items = menu_rows(list(commands), list(notes), self.ctx.lang)
         self.title, self.pos, self.is_open, self.hover = title, pos, True, -1
 
     def close(self) -> bool:
@@ -97,10 +129,17 @@ class ContextMenu(Widget):
             surface.blit(surf, surf.get_rect(midleft=(r.left + round(14 * s), r.centery)))
 
 
-def menu_notes(snap: Snapshot, node_id: str, lang: str) -> list[str]:
-    """Why an expected action is missing: the largest machine cannot be upgraded (the seed's limit
-    of scaling up), so the menu says so instead of silently leaving it out."""
+def menu_notes(snap: Snapshot, node_id: str, lang: str) -> list[str | Current]:
+    """Why an expected action is missing, instead of silently leaving it out: the largest machine
+    cannot be upgraded (the seed's limit of scaling up); the balancer's current algorithm is the
+    one already chosen (shown marked)."""
     view = next((n for n in snap.nodes if n.id == node_id), None)
-    if view is not None and view.tier == TIERS[-1].name and view.status != "removed":
-        return [t("menu.top_tier", lang, node=node_id, tier=view.tier)]
-    return []
+    if view is None or view.status == "removed":
+        return []
+    notes: list[str | Current] = []
+    algorithm = view.extra.get("algorithm")
+    if algorithm in ALGORITHMS:
+        notes.append(Current(SetAlgorithm(node_id, algorithm)))
+    if view.tier == TIERS[-1].name:
+        notes.append(t("menu.top_tier", lang, node=node_id, tier=view.tier))
+    return notes
