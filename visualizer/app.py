@@ -58,7 +58,8 @@ class App:
     """
 
     def __init__(self, make_player: Callable[[], Player], scenario: Scenario | None = None, *,
-                 lang: str = "en", speed: float | None = None, projector: bool = False) -> None:
+                 lang: str = "en", speed: float | None = None, projector: bool = False,
+                 reduce_motion: bool = False) -> None:
         self._make_player = make_player
         self._scenario = scenario
         self._player = make_player()
@@ -67,7 +68,8 @@ class App:
         if scenario is not None:
             title = getattr(scenario.meta.title, lang)
             speed = speed if speed is not None else scenario.meta.speed
-        self.view = ViewState(lang=lang, projector=projector, title=title, speed=speed or 0.25)
+        self.view = ViewState(lang=lang, projector=projector, title=title, speed=speed or 0.25,
+                              reduce_motion=reduce_motion)
         self.ctx = UIContext(lang=lang)
         self._snap: Snapshot = self._player.snapshot()
         self.layout: Layout | None = None
@@ -152,6 +154,7 @@ class App:
             (Binding("restart", (k.K_r,), ctrl=True, shown="Ctrl+R", help="key.restart"), self.restart),
             (Binding("lang", (k.K_l,), shown="L", help="key.lang"), self.toggle_lang),
             (Binding("fullscreen", (k.K_F11,), shown="F11", help="key.fullscreen"), self.toggle_fullscreen),
+            (Binding("motion", (k.K_m,), ctrl=True, shown="Ctrl+M", help="key.motion"), self.toggle_motion),
             (Binding("help", (k.K_h, k.K_QUESTION), ("?",), shown="? / H", help="key.help"), self.help.toggle),
             (Binding("close", (k.K_ESCAPE,), shown="Esc", help="key.close"), self.close_overlays),
             (Binding("quit", (k.K_q,), shown="Q", help="key.quit"), self.quit),
@@ -263,6 +266,11 @@ class App:
                 pass
         if self.view.projector:
             self.toast(t("toast.projector", self.view.lang))
+
+    def toggle_motion(self) -> None:
+        """Reduced motion on / off: nothing falls, pulses or glows; dots still show every request."""
+        self.view.reduce_motion = not self.view.reduce_motion
+        self.toast(t("toast.motion_off" if self.view.reduce_motion else "toast.motion_on", self.view.lang))
 
     def close_overlays(self) -> None:
         self.help.visible = False

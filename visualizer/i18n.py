@@ -89,6 +89,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "toast.rejected": {"en": "Not possible: {why}", "ko": "할 수 없음: {why}"},
     "toast.speed": {"en": "Speed ×{x}", "ko": "속도 ×{x}"},
     "toast.projector": {"en": "Projector mode", "ko": "프로젝터 모드"},
+    "toast.motion_off": {"en": "Reduced motion: on", "ko": "움직임 줄이기: 켬"},
+    "toast.motion_on": {"en": "Reduced motion: off", "ko": "움직임 줄이기: 끔"},
     # help overlay
     "help.title": {"en": "Keys and mouse", "ko": "키와 마우스"},
     "help.close": {"en": "Esc or H closes this", "ko": "Esc나 H로 닫기"},
@@ -100,6 +102,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "key.lang": {"en": "Korean / English", "ko": "한국어 / 영어"},
     "key.fullscreen": {"en": "Fullscreen projector mode", "ko": "전체 화면 프로젝터 모드"},
     "key.help": {"en": "This help", "ko": "이 도움말"},
+    "key.motion": {"en": "Reduce motion: nothing falls, pulses or glows", "ko": "움직임 줄이기: 떨어지거나 깜박이는 효과 없음"},
     "key.close": {"en": "Close menus and cards", "ko": "메뉴와 카드 닫기"},
     "key.quit": {"en": "Quit", "ko": "끝내기"},
     "mouse.left": {"en": "Left-click a server: fail it; again: recover", "ko": "서버 왼쪽 클릭: 장애, 다시 클릭: 복구"},

@@ -47,12 +47,12 @@ def _icon_name(kind: str) -> str:
 
 
 def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
-               hover: str | None, selected: str | None, highlight: tuple[str, ...]) -> None:
-    """Every node's card: body, icon, name, address, one line of facts, worker slots."""
+               hover: str | None, selected: str | None, highlight: tuple[str, ...], still: bool = False) -> None:
+    """Every node's card: body, icon, name, address, one line of facts, worker slots (`still`: no pulse)."""
     s = lay.scale * lay.card_scale
     radius = round(10 * s)
     lit = set(highlight)
-    pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
+    pulse = 0.5 if still else 0.5 + 0.5 * math.sin(snap.time * 6.0)
     for i, n in lay.shown(snap.nodes):
         st = node_style(n, pal)
         r = lay.rect(i)
@@ -157,11 +157,12 @@ def _jitter(req_id: int) -> float:
 
 
 def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
-                  spr: DotSprites, speed: float = 1.0) -> int:
+                  spr: DotSprites, speed: float = 1.0, still: bool = False) -> int:
     """Answered requests fly into the users' card; failed ones drop from where they failed, with why.
 
     Ages are measured in viewing time (simulated age / speed), so a failure falls for about a second
     whether the model runs at 0.01x or 10x; still a pure function of the snapshot and the speed.
+    `still` (reduced motion): answers and failures stay put where they happened, labels do not fade.
     """
     recent = snap.recent[-MAX_OUTCOMES:]
     if not recent or not len(lay.ids):
@@ -182,11 +183,12 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
         cx, cy = lay.centers[i].tolist()
         hw, hh = lay.half[i].tolist()
         j = _jitter(o.id)
+        moved = 0.0 if still else age          # reduced motion: drawn where it happened, not flying
         if o.ok:
             if age <= FLASH_S:
-                ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - age / FLASH_S)), round(cy + hh * 0.7 * j)))
+                ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - moved / FLASH_S)), round(cy + hh * 0.7 * j)))
         else:
-            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * age * age + 24 * lay.scale * age)))
+            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * moved * moved + 24 * lay.scale * moved)))
             count, newest = reasons.get((i, o.reason), (0, -1.0))
             reasons[(i, o.reason)] = (count + 1, max(newest, o.t))
     off = spr.offset
@@ -194,7 +196,7 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
         surface.fblits([(spr.surfaces[DONE], (x - off, y - off)) for x, y in ok_pts])
     if bad_pts:
         surface.fblits([(spr.surfaces[FAILED], (x - off, y - off)) for x, y in bad_pts])
-    _reason_labels(surface, reasons, now, per, lang, lay, pal)
+    _reason_labels(surface, reasons, now, 0.0 if still else per, lang, lay, pal)
     return len(ok_pts) + len(bad_pts)
 
 

@@ -37,6 +37,7 @@ class ViewState:
     status_note: str = ""                    # short text at the right of the top bar (e.g. "REC")
     running_speed: float | None = None       # the speed the model really keeps up with, when lower
     busy: str = ""                           # a notice over the picture ("rewinding…")
+    reduce_motion: bool = False              # no falling, pulsing or glowing; dots still show requests
 
 
 class Overlay(Protocol):
@@ -80,11 +81,12 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     lay = layout_for(surface.get_size(), snap, view)
     surface.fill(pal.background)
     _links(surface, snap, view, lay, pal)
-    nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected, view.highlight)
+    nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected, view.highlight,
+                       still=view.reduce_motion)
     spr = dotmod.sprites(lay.dot_r, pal)
     pos, shown, sprite = dotmod.dot_positions(snap.dots, lay)
     LAST.dots = dotmod.blit_dots(surface, pos, shown, sprite, spr)
-    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr, view.speed)
+    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr, view.speed, view.reduce_motion)
     nodemod.draw_marks(surface, snap, view.lang, lay, pal)
     if view.selected_request is not None:
         _ring_request(surface, snap, view.selected_request, pos, lay, pal)
@@ -122,7 +124,7 @@ def _links(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout
         p0, p1 = lay.centers[a].tolist(), lay.centers[b].tolist()
         color = pal.link_dim if (link.src in down or link.dst in down) else pal.link
         if f"{link.src}->{link.dst}" in lit:
-            pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
+            pulse = 0.5 if view.reduce_motion else 0.5 + 0.5 * math.sin(snap.time * 6.0)
             pygame.draw.line(surface, pal.highlight, p0, p1, width * 2 + round(2 * pulse))
         pygame.draw.line(surface, color, p0, p1, width)
 
