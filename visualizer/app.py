@@ -23,6 +23,7 @@ from visualizer.sim.snapshot import Snapshot  # noqa: E402
 from visualizer.ui.base import Layer, UIContext, Widget  # noqa: E402
 from visualizer.ui.cards import Inspector, RequestCard  # noqa: E402
 from visualizer.ui.geometry import dot_at, node_at, slider_slots  # noqa: E402
+from visualizer.ui.focus import install_focus  # noqa: E402
 from visualizer.ui.help import HelpOverlay  # noqa: E402
 from visualizer.ui.keymap import Binding, KeyMap  # noqa: E402
 from visualizer.ui.menu import ContextMenu, menu_notes  # noqa: E402
@@ -92,10 +93,10 @@ class App:
                                   fmt=lambda v: f"{v:,.0f}/s")
         for widget in (self.speed_slider, self.rate_slider, self.inspector, self.request_card):
             self.add_widget(widget, Layer.PANELS)
-        self.add_widget(self.menu, Layer.OVERLAY)
-        self.add_widget(self.toasts, Layer.OVERLAY)
-        self.add_widget(self.help, Layer.MODAL)
+        for widget, layer in ((self.menu, Layer.OVERLAY), (self.toasts, Layer.OVERLAY), (self.help, Layer.MODAL)):
+            self.add_widget(widget, layer)
         self._bind_defaults()
+        self.focus = install_focus(self)      # Tab / Enter / A: every node action from the keyboard
 
     # ---- what others may read ---------------------------------------------------------------
     @property
@@ -293,6 +294,17 @@ class App:
         """Id of the request dot nearest `pos` within a few pixels, or None."""
         return dot_at(self._snap, self.layout, pos)
 
+    def toggle_node(self, node: str) -> bool:
+        """What a left click on a node (or Enter on the focused one) does: fail it, or recover it."""
+        view = next((n for n in self._snap.nodes if n.id == node), None)
+        return self.apply(C.Recover(node) if view is not None and view.status in ("down", "removed") else C.Fail(node))
+
+    def open_actions(self, node: str, pos: tuple[int, int], keyboard: bool = False) -> None:
+        """A node's actions menu at `pos` (right click; A on the focused node: first row picked)."""
+        self.view.selected = node
+        self.menu.open(pos, node, list(self._player.actions_for(node)), menu_notes(self._snap, node, self.view.lang),
+                       keyboard=keyboard)
+
     def _click(self, event: pygame.event.Event) -> None:
         node = self.node_at(event.pos)
         if event.button == 1:
@@ -300,17 +312,12 @@ class App:
             if req is not None and node is None:
                 self.view.selected_request = req
                 self.request_card.show(req, self._player.request_info(req), event.pos)
-                return
-            if node is not None:
-                view = next((n for n in self._snap.nodes if n.id == node), None)
-                down = view is not None and view.status in ("down", "removed")
-                self.apply(C.Recover(node) if down else C.Fail(node))
-                return
-            self.close_overlays()
+            elif node is not None:
+                self.toggle_node(node)
+            else:
+                self.close_overlays()
         elif event.button == 3 and node is not None:
-            self.view.selected = node
-            self.menu.open(event.pos, node, list(self._player.actions_for(node)),
-                           menu_notes(self._snap, node, self.view.lang))
+            self.open_actions(node, event.pos)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """One input event: widgets first (top-most first), then keys, then clicks on the picture."""
@@ -372,7 +379,8 @@ class App:
         self.ctx.pal = palette(self.view.projector)
         self.ctx.snap = self._snap
         self.ctx.size = size
-        self.ctx.extra["hover"] = self.view.hover if not (self.menu.is_open or self.help.visible) else None
+        pointed = self.view.hover or self.focus.node      # the focused node gets the hover card too
+        self.ctx.extra["hover"] = pointed if not (self.menu.is_open or self.help.visible) else None
         lay = layout_for(size, self._snap, self.view)
         self.ctx.layout = lay
         speed_slot, rate_slot = slider_slots(lay)
