@@ -135,7 +135,7 @@ def dot_positions(dots: RequestDots, lay: Layout) -> tuple[np.ndarray, np.ndarra
         row, col = rank // per_row, rank % per_row
         qx = cx - hw + 2 + r + col * cell
         qy = cy - hh - r - 3 - row * cell
-        pad = 6 * lay.scale * lay.card_scale
+        pad = 6 * lay.text_scale            # as the card draws its worker slots
         sx = cx - hw + pad + r + col * cell
         sy = cy + hh - pad - r - row * cell
         p = np.empty((int(at.sum()), 2), dtype=np.float32)
