@@ -23,6 +23,7 @@ from visualizer.sim.snapshot import Snapshot  # noqa: E402
 from visualizer.ui.base import Layer, UIContext, Widget  # noqa: E402
 from visualizer.ui.cards import Inspector, RequestCard  # noqa: E402
 from visualizer.ui.geometry import dot_at, node_at, slider_slots  # noqa: E402
+from visualizer.ui.focus import install_focus  # noqa: E402
 from visualizer.ui.help import HelpOverlay  # noqa: E402
 from visualizer.ui.keymap import Binding, KeyMap  # noqa: E402
 from visualizer.ui.menu import ContextMenu, menu_notes  # noqa: E402
@@ -54,7 +55,8 @@ class App:
     """
 
     def __init__(self, make_player: Callable[[], Player], scenario: Scenario | None = None, *,
-                 lang: str = "en", speed: float | None = None, projector: bool = False) -> None:
+                 lang: str = "en", speed: float | None = None, projector: bool = False,
+                 reduce_motion: bool = False) -> None:
         self._make_player = make_player
         self._scenario = scenario
         self._player = make_player()
@@ -63,7 +65,8 @@ class App:
         if scenario is not None:
             title = getattr(scenario.meta.title, lang)
             speed = speed if speed is not None else scenario.meta.speed
-        self.view = ViewState(lang=lang, projector=projector, title=title, speed=speed or 0.25)
+        self.view = ViewState(lang=lang, projector=projector, title=title, speed=speed or 0.25,
+                              reduce_motion=reduce_motion)
         self.ctx = UIContext(lang=lang)
         self._snap: Snapshot = self._player.snapshot()
         self.layout: Layout | None = None
@@ -86,10 +89,10 @@ class App:
                                   fmt=lambda v: f"{v:,.0f}/s")
         for widget in (self.speed_slider, self.rate_slider, self.inspector, self.request_card):
             self.add_widget(widget, Layer.PANELS)
-        self.add_widget(self.menu, Layer.OVERLAY)
-        self.add_widget(self.toasts, Layer.OVERLAY)
-        self.add_widget(self.help, Layer.MODAL)
+        for widget, layer in ((self.menu, Layer.OVERLAY), (self.toasts, Layer.OVERLAY), (self.help, Layer.MODAL)):
+            self.add_widget(widget, layer)
         self._bind_defaults()
+        self.focus = install_focus(self)      # Tab / Enter / A: every node action from the keyboard
 
     # ---- what others may read ---------------------------------------------------------------
     @property
@@ -148,6 +151,7 @@ class App:
             (Binding("restart", (k.K_r,), ctrl=True, shown="Ctrl+R", help="key.restart"), self.restart),
             (Binding("lang", (k.K_l,), shown="L", help="key.lang"), self.toggle_lang),
             (Binding("fullscreen", (k.K_F11,), shown="F11", help="key.fullscreen"), self.toggle_fullscreen),
+            (Binding("motion", (k.K_m,), ctrl=True, shown="Ctrl+M", help="key.motion"), self.toggle_motion),
             (Binding("help", (k.K_h, k.K_QUESTION), ("?",), shown="? / H", help="key.help"), self.help.toggle),
             (Binding("close", (k.K_ESCAPE,), shown="Esc", help="key.close"), self.close_overlays),
             (Binding("quit", (k.K_q,), shown="Q", help="key.quit"), self.quit),
@@ -260,6 +264,11 @@ class App:
         if self.view.projector:
             self.toast(t("toast.projector", self.view.lang))
 
+    def toggle_motion(self) -> None:
+        """Reduced motion on / off: nothing falls, pulses or glows; dots still show every request."""
+        self.view.reduce_motion = not self.view.reduce_motion
+        self.toast(t("toast.motion_off" if self.view.reduce_motion else "toast.motion_on", self.view.lang))
+
     def close_overlays(self) -> None:
         self.help.visible = False
         self.menu.close()
@@ -281,6 +290,17 @@ class App:
         """Id of the request dot nearest `pos` within a few pixels, or None."""
         return dot_at(self._snap, self.layout, pos)
 
+    def toggle_node(self, node: str) -> bool:
+        """What a left click on a node (or Enter on the focused one) does: fail it, or recover it."""
+        view = next((n for n in self._snap.nodes if n.id == node), None)
+        return self.apply(C.Recover(node) if view is not None and view.status in ("down", "removed") else C.Fail(node))
+
+    def open_actions(self, node: str, pos: tuple[int, int], keyboard: bool = False) -> None:
+        """A node's actions menu at `pos` (right click; A on the focused node: first row picked)."""
+        self.view.selected = node
+        self.menu.open(pos, node, list(self._player.actions_for(node)), menu_notes(self._snap, node, self.view.lang),
+                       keyboard=keyboard)
+
     def _click(self, event: pygame.event.Event) -> None:
         node = self.node_at(event.pos)
         if event.button == 1:
@@ -288,17 +308,12 @@ class App:
             if req is not None and node is None:
                 self.view.selected_request = req
                 self.request_card.show(req, self._player.request_info(req), event.pos)
-                return
-            if node is not None:
-                view = next((n for n in self._snap.nodes if n.id == node), None)
-                down = view is not None and view.status in ("down", "removed")
-                self.apply(C.Recover(node) if down else C.Fail(node))
-                return
-            self.close_overlays()
+            elif node is not None:
+                self.toggle_node(node)
+            else:
+                self.close_overlays()
         elif event.button == 3 and node is not None:
-            self.view.selected = node
-            self.menu.open(event.pos, node, list(self._player.actions_for(node)),
-                           menu_notes(self._snap, node, self.view.lang))
+            self.open_actions(node, event.pos)
 
     def handle_event(self, event: pygame.event.Event) -> None:
         """One input event: widgets first (top-most first), then keys, then clicks on the picture."""
@@ -360,7 +375,8 @@ class App:
         self.ctx.pal = palette(self.view.projector)
         self.ctx.snap = self._snap
         self.ctx.size = size
-        self.ctx.extra["hover"] = self.view.hover if not (self.menu.is_open or self.help.visible) else None
+        pointed = self.view.hover or self.focus.node      # the focused node gets the hover card too
+        self.ctx.extra["hover"] = pointed if not (self.menu.is_open or self.help.visible) else None
         lay = layout_for(size, self._snap, self.view)
         self.ctx.layout = lay
         speed_slot, rate_slot = slider_slots(lay)

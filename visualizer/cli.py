@@ -69,6 +69,8 @@ def build_parser() -> Parser:
     p.add_argument("--report", metavar="FILE|-", help="where --headless writes its JSON (default -)")
     p.add_argument("--lang", choices=("ko", "en"), help="caption language (default: from the locale)")
     p.add_argument("--fullscreen", action="store_true", help="projector mode: fullscreen, large text")
+    p.add_argument("--reduce-motion", action="store_true",
+                   help="no falling, pulsing or glowing animations (Ctrl+M in the window toggles it)")
     p.add_argument("--size", type=parse_size, metavar="WxH", help="window or video size")
     p.add_argument("--record", metavar="OUT", help="render off screen to OUT.mp4 or OUT.gif")
     p.add_argument("--fps", type=_positive(int, "--fps", 1, 120), default=30)
@@ -213,7 +215,7 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
         install_recording(app)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
-                      size=args.size, speed=args.speed, setup=setup)
+                      size=args.size, speed=args.speed, setup=setup, reduce_motion=args.reduce_motion)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -44,12 +44,13 @@ def default_size() -> tuple[int, int]:
 
 def run_window(scenario: Scenario, seed: int | None = None, lang: str = "en", fullscreen: bool = False,
                size: tuple[int, int] | None = None, speed: float | None = None, rate: float | None = None,
-               setup: Callable[[App], None] | None = None) -> int:
+               setup: Callable[[App], None] | None = None, reduce_motion: bool = False) -> int:
     """Open the window on `scenario` and run until the user quits. Returns the exit code (2: no display).
 
     The model is a LessonPlayer whatever the scenario (a sandbox is a lesson with no beats), built
     again from the same arguments on restart. `setup(app)` runs before the first frame: lessons
-    and recording add their widgets and key bindings there.
+    and recording add their widgets and key bindings there. `reduce_motion` starts the window with
+    no falling, pulsing or glowing animations (Ctrl+M toggles it).
     """
     problem = display_problem()
     if problem is not None:
@@ -66,7 +67,8 @@ def run_window(scenario: Scenario, seed: int | None = None, lang: str = "en", fu
         return EXIT_NO_DISPLAY
     pygame.display.set_caption(window_caption(getattr(scenario.meta.title, lang)))
     pygame.key.set_repeat(400, 60)
-    app = App(lambda: LessonPlayer(scenario, seed=seed, rate=rate), scenario, lang=lang, speed=speed, projector=fullscreen)
+    app = App(lambda: LessonPlayer(scenario, seed=seed, rate=rate), scenario, lang=lang, speed=speed, projector=fullscreen,
+              reduce_motion=reduce_motion)
     if setup is not None:
         setup(app)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -17,6 +18,10 @@ from visualizer.sim.snapshot import ON_LINK, QUEUED, WAITING_DB, RequestDots
 READ_FWD, READ_BACK, WRITE_FWD, WRITE_BACK, WAITING, DONE, FAILED = range(7)
 N_SPRITES = 7
 QUEUE_ROWS, SLOT_ROWS = 3, 2
+CIRCLE, DIAMOND, CROSS = "circle", "diamond", "cross"
+# Redundant coding: the shape tells what colour tells, so greyscale and colour-blind eyes read it too.
+SHAPES = (CIRCLE, CIRCLE, DIAMOND, DIAMOND, CIRCLE, CIRCLE, CROSS)
+SUPER = 4          # shapes are drawn this many times larger, then smoothly scaled down (anti-aliased)
 
 
 @dataclass(frozen=True)
@@ -26,18 +31,40 @@ class DotSprites:
     offset: int          # sprite's top-left to centre
 
 
+def _shape(surf: pygame.Surface, shape: str, color: tuple[int, ...], c: float, r: float) -> None:
+    """One filled shape of radius `r` centred at (c, c): a disc, a diamond or a thick ×."""
+    if shape == CIRCLE:
+        pygame.draw.circle(surf, color, (c, c), r)
+    elif shape == DIAMOND:
+        pygame.draw.polygon(surf, color, [(c, c - r), (c + r, c), (c, c + r), (c - r, c)])
+    else:
+        arm, width = r * 0.78, max(2, round(r * 0.62))
+        for dx in (-arm, arm):
+            pygame.draw.line(surf, color, (c - dx, c - arm), (c + dx, c + arm), width)
+            for end in ((c - dx, c - arm), (c + dx, c + arm)):
+                pygame.draw.circle(surf, color, end, width / 2)
+
+
+def _sprite(shape: str, color: tuple[int, int, int], rim: tuple[int, ...], radius: int, size: int) -> pygame.Surface:
+    """A shape with a dark rim (visible over lines and cards), supersampled then scaled down."""
+    big = pygame.Surface((size * SUPER, size * SUPER), pygame.SRCALPHA)
+    c = size * SUPER / 2
+    r = radius * SUPER * (1.3 if shape == DIAMOND else 1.25 if shape == CROSS else 1.0)
+    grow = 1.6 if shape == DIAMOND else 1.0
+    _shape(big, shape, rim, c, r + SUPER * grow)
+    _shape(big, shape, color, c, r)
+    return pygame.transform.smoothscale(big, (size, size))
+
+
 @lru_cache(maxsize=16)
 def sprites(radius: int, pal: Palette) -> DotSprites:
-    """Anti-aliased dot sprites with a dark rim, so dots stay visible over lines and cards."""
+    """Anti-aliased dot sprites: reads are discs, writes diamonds, failures a ×, each with a dark rim."""
     colors = (pal.read, pal.read_back, pal.write, pal.write_back,
               tuple(c // 2 + 40 for c in pal.read), pal.ok, pal.failed)
-    size = 2 * radius + 4
+    size = 2 * math.ceil(radius * 1.3 + 2) + 2
     out = []
-    for color in colors:
-        s = pygame.Surface((size, size), pygame.SRCALPHA)
-        c = size // 2
-        pygame.draw.aacircle(s, (*pal.background, 200), (c, c), radius + 1)
-        pygame.draw.aacircle(s, color, (c, c), radius)
+    for color, shape in zip(colors, SHAPES):
+        s = _sprite(shape, color, (*pal.background, 200), radius, size)
         out.append(s.convert_alpha() if pygame.display.get_init() and pygame.display.get_surface() else s)
     return DotSprites(surfaces=tuple(out), radius=radius, offset=size // 2)
 
@@ -108,7 +135,7 @@ def dot_positions(dots: RequestDots, lay: Layout) -> tuple[np.ndarray, np.ndarra
         row, col = rank // per_row, rank % per_row
         qx = cx - hw + 2 + r + col * cell
         qy = cy - hh - r - 3 - row * cell
-        pad = 6 * lay.scale * lay.card_scale
+        pad = 6 * lay.text_scale            # as the card draws its worker slots
         sx = cx - hw + pad + r + col * cell
         sy = cy + hh - pad - r - row * cell
         p = np.empty((int(at.sum()), 2), dtype=np.float32)

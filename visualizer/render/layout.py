@@ -12,6 +12,9 @@ import pygame
 from visualizer.sim import registry
 
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
+CARD_TEXT = 12                    # a card's address and fact lines, px at scale 1
+PROJECTOR_CARD_TEXT = 10.5        # their least size in projector mode, px at scale 1 (20 px at 1920x1080)
+MAX_CARD_COL = 0.84               # an enlarged card takes at most this much of its column's width
 REMOVED = "removed"
 T = TypeVar("T")
 
@@ -32,6 +35,10 @@ class Layout:
     half: np.ndarray
     card_scale: float
     dot_r: int
+    text_px: int = CARD_TEXT          # the card's address and fact lines are drawn this big
+    text_scale: float = 1.0           # the card's content (pads, icon, name) scale; scale * card_scale unless enlarged
+    text_rows: int = 2                # lines of address and facts a card has room for
+    enlarged: bool = False            # projector mode: text kept large, the card grown round it (lines may wrap)
 
     def index(self, node_id: str) -> int | None:
         """Index of a node in the layout (same as in the snapshot it was made from)."""
@@ -88,10 +95,42 @@ def _place(kind: str, role: str) -> tuple[int, int]:
     return spec.place(role) if spec is not None else (3, 0)
 
 
+def card_height(c: float, rows: int, dot_r: int) -> float:
+    """An enlarged card's height at content scale c: pads, icon and name, `rows` lines, worker slots."""
+    return c * (8 + 28 + 4 + 8) + rows * round(15 * c) + 2 * dot_r + 2
+
+
+def _enlarge(members: int, col_w: float, graph: pygame.Rect, scale: float, u: float, min_px: float,
+             rows: int, dot_r: int) -> tuple[float, float, float]:
+    """Text px, card width and height when the text is kept at `min_px` rather than shrunk with the
+    cards: as wide as that text wants (up to MAX_CARD_COL of the column), as tall as its rows need,
+    and never taller than `members` cards can stack in the picture (then the text gives way)."""
+    room = (graph.height - 16 * scale) / max(1, members)
+    px = min_px
+    while px > CARD_TEXT * u and card_height(px / CARD_TEXT, rows, dot_r) > room:
+        px -= 0.5
+    px = max(px, CARD_TEXT * u)
+    c = px / CARD_TEXT
+    width = max(CARD_W * u, min(CARD_W * c, col_w * MAX_CARD_COL))
+    return px, width, max(CARD_H * u, card_height(c, rows, dot_r))
+
+
+def _column_ys(k: int, graph: pygame.Rect, top_pad: float, usable_h: float, card_h: float, scale: float) -> list[float]:
+    """Card centres down a column of k: spread over the usable height, or over all of the picture
+    when big cards need it (they then give up some room for queues above them)."""
+    if usable_h / k < card_h + 24 * scale:
+        top_pad, usable_h = 8 * scale, graph.height - 16 * scale
+    step = usable_h / k
+    return [graph.top + top_pad + step * (j + 0.5) for j in range(k)]
+
+
 def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], scale: float,
-                   caption_lines: int = 0, side: bool = True) -> Layout:
+                   caption_lines: int = 0, side: bool = True, min_text_px: float = 0.0,
+                   text_rows: int = 2) -> Layout:
     """Place (id, kind[, role]) nodes in their kind's column; a node added at run time joins its
     column. Kind "removed" marks a node taken out of the design: it keeps its index, not a place.
+    `min_text_px` (projector mode) keeps the cards' text at least that big: the cards grow round it
+    with room for `text_rows` lines, rather than shrinking with a crowded picture.
     """
     top, graph, side_rect, caption, toolbar = regions(size, scale, caption_lines, side)
     columns: dict[int, list[int]] = {}
@@ -117,6 +156,12 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
     card_scale = float(min(1.0, max(0.45, fit)))
     col_fit = (col_w * 0.9) / (CARD_W * scale)
     card_scale = float(min(card_scale, max(0.45, col_fit)))
+    u = scale * card_scale
+    dot_r = max(2, round(4.5 * scale * (0.6 + 0.4 * card_scale)))
+    enlarged = min_text_px > CARD_TEXT * u + 0.5
+    px, card_w, card_h = float(round(CARD_TEXT * u)), CARD_W * u, CARD_H * u
+    if enlarged:
+        px, card_w, card_h = _enlarge(crowd, col_w, graph, scale, u, min_text_px, text_rows, dot_r)
     for ci, tier in enumerate(tiers):
         members = columns[tier]
         x = graph.left + pad_x + col_w * (ci + 0.5)
@@ -124,18 +169,18 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
         if k == 1 and registry.has_role(nodes[members[0]][1], registry.NAMESERVER):
             ys = [graph.top + top_pad + usable_h * 0.2]   # DNS off the main line, like the book's figure
         else:
-            step = usable_h / k
-            ys = [graph.top + top_pad + step * (j + 0.5) for j in range(k)]
+            ys = _column_ys(k, graph, top_pad, usable_h, card_h if enlarged else 0.0, scale)
         for j, i in enumerate(members):
             centers[i] = (x, ys[j])
     half = np.empty((n, 2), dtype=np.float32)
-    half[:, 0] = CARD_W * scale * card_scale / 2
-    half[:, 1] = CARD_H * scale * card_scale / 2
+    half[:, 0] = card_w / 2
+    half[:, 1] = card_h / 2
     for i, (_, kind, *_role) in enumerate(nodes):
         if kind == REMOVED:
             centers[i] = (-10_000.0, -10_000.0)
             half[i] = 0.0
-    dot_r = max(2, round(4.5 * scale * (0.6 + 0.4 * card_scale)))
     return Layout(size=size, scale=scale, top=top, graph=graph, side=side_rect, caption=caption,
                   toolbar=toolbar, ids=tuple(n[0] for n in nodes), centers=centers, half=half,
-                  card_scale=card_scale, dot_r=dot_r)
+                  card_scale=card_scale, dot_r=dot_r, text_px=round(px),
+                  text_scale=px / CARD_TEXT if enlarged else u, text_rows=text_rows if enlarged else 2,
+                  enlarged=enlarged)

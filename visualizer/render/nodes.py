@@ -10,7 +10,7 @@ import pygame
 
 from visualizer.i18n import t
 from visualizer.render.dots import DONE, FAILED, DotSprites
-from visualizer.render.fonts import text
+from visualizer.render.fonts import font, text, wrap as wrap_text
 from visualizer.render.layout import Layout
 from visualizer.render.style import Color, Palette, node_style
 from visualizer.sim import registry
@@ -41,18 +41,40 @@ def _third_line(n: NodeView, lang: str) -> str:
     return spec.card(n, lang) if spec is not None else ""
 
 
+def card_lines(n: NodeView, lang: str, px: int, width: int, wrap: bool) -> list[tuple[str, bool]]:
+    """(text, is the address) lines under a card's name: the address and whether it is public,
+    then the kind's facts. `wrap` (enlarged cards): a line too wide breaks at its " · ", then by words."""
+    scope = t("badge.public" if n.public else "badge.private", lang)
+    lines = [(f"{n.ip} · {scope}", True)]
+    third = _third_line(n, lang)
+    if third:
+        lines.append((third, False))
+    if not wrap:
+        return lines
+    out: list[tuple[str, bool]] = []
+    for line, address in lines:
+        if font(px).size(line)[0] <= width:
+            out.append((line, address))
+            continue
+        for part in line.split(" · "):
+            out += [(piece, address) for piece in wrap_text(part, px, width)]
+    return out
+
+
 def _icon_name(kind: str) -> str:
     spec = registry.find(kind)
     return spec.icon if spec is not None and spec.icon else kind
 
 
 def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
-               hover: str | None, selected: str | None, highlight: tuple[str, ...]) -> None:
-    """Every node's card: body, icon, name, address, one line of facts, worker slots."""
+               hover: str | None, selected: str | None, highlight: tuple[str, ...], still: bool = False) -> int:
+    """Every node's card: body, icon, name, address, one line of facts, worker slots (`still`: no pulse).
+    Returns the pixel size the address and fact lines were drawn at."""
     s = lay.scale * lay.card_scale
+    c = lay.text_scale              # the content: as s, or larger on an enlarged (projector) card
     radius = round(10 * s)
     lit = set(highlight)
-    pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
+    pulse = 0.5 if still else 0.5 + 0.5 * math.sin(snap.time * 6.0)
     for i, n in lay.shown(snap.nodes):
         st = node_style(n, pal)
         r = lay.rect(i)
@@ -62,38 +84,43 @@ def draw_cards(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, 
         pygame.draw.rect(surface, st.fill, r, border_radius=radius)
         edge = pal.highlight if n.id in (hover, selected) else st.edge
         pygame.draw.rect(surface, edge, r, st.edge_width + (1 if n.id == hover else 0), border_radius=radius)
-        pad = round(8 * s)
-        ipx = round(28 * s)
-        full = r.width - 2 * pad
-        surface.blit(icon(_icon_name(n.kind), ipx, st.icon), (r.left + pad, r.top + pad))
-        tx = r.left + pad + ipx + round(7 * s)
-        name = text(n.id, round(18 * s), st.text, True)
-        inner = r.right - pad - tx
-        if n.role:
-            primary = n.role != "replica"
-            tag = text(t(f"tag.{n.role}", lang), round(10 * s), pal.promoted if primary else pal.read, True)
-            tr = tag.get_rect(topright=(r.right - pad, r.top + pad))
-            pygame.draw.rect(surface, pal.bar_bg, tr.inflate(round(8 * s), round(4 * s)), border_radius=round(4 * s))
-            surface.blit(tag, tr)
-            inner = tr.left - round(6 * s) - tx
-        surface.blit(name, name.get_rect(midleft=(tx, r.top + pad + ipx // 2)), pygame.Rect(0, 0, inner, name.get_height()))
-        ip_color = pal.ok if n.public else pal.text_dim
-        scope = t("badge.public" if n.public else "badge.private", lang)
-        ip = text(f"{n.ip} · {scope}", round(12 * s), ip_color)
-        y = r.top + pad + ipx + round(3 * s)
-        surface.blit(ip, (r.left + pad, y), pygame.Rect(0, 0, full, ip.get_height()))
-        line = _third_line(n, lang)
-        if line:
-            ls = text(line, round(12 * s), pal.text_dim)
-            surface.blit(ls, (r.left + pad, y + round(15 * s)), pygame.Rect(0, 0, full, ls.get_height()))
+        _card_text(surface, n, r, lang, lay, pal, st.text, st.icon, c)
         if n.workers > 0:
             _slots(surface, n, r, lay, pal, s)
+    return lay.text_px
+
+
+def _card_text(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lang: str, lay: Layout, pal: Palette,
+               color: Color, icon_color: Color, c: float) -> None:
+    """Icon, name and role tag on top; under them the address (green when public) and the facts."""
+    pad = round(8 * c)
+    ipx = round(28 * c)
+    full = r.width - 2 * pad
+    surface.blit(icon(_icon_name(n.kind), ipx, icon_color), (r.left + pad, r.top + pad))
+    tx = r.left + pad + ipx + round(7 * c)
+    name = text(n.id, round(18 * c), color, True)
+    inner = r.right - pad - tx
+    if n.role:
+        primary = n.role != "replica"
+        tag = text(t(f"tag.{n.role}", lang), round(10 * c), pal.promoted if primary else pal.read, True)
+        tr = tag.get_rect(topright=(r.right - pad, r.top + pad))
+        if tr.left - round(6 * c) - tx < name.get_width():     # no room beside the name: on the top edge
+            tr = tag.get_rect(midright=(r.right - pad, r.top))
+        pygame.draw.rect(surface, pal.bar_bg, tr.inflate(round(8 * c), round(4 * c)), border_radius=round(4 * c))
+        surface.blit(tag, tr)
+        inner = tr.left - round(6 * c) - tx if tr.top > r.top else inner
+    surface.blit(name, name.get_rect(midleft=(tx, r.top + pad + ipx // 2)), pygame.Rect(0, 0, inner, name.get_height()))
+    y = r.top + pad + ipx + round(3 * c)
+    for line, address in card_lines(n, lang, lay.text_px, full, lay.enlarged)[: lay.text_rows]:
+        surf = text(line, lay.text_px, (pal.ok if n.public else pal.text_dim) if address else pal.text_dim)
+        surface.blit(surf, (r.left + pad, y), pygame.Rect(0, 0, full, surf.get_height()))
+        y += round(15 * c)
 
 
 def _slots(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lay: Layout, pal: Palette, s: float) -> None:
     """The load bar: one cell per worker (busy ones hold a dot), then how full the queue is."""
     cell = 2 * lay.dot_r + 2
-    pad = 6 * s
+    pad = 6 * lay.text_scale
     per_row = max(1, int((r.width - 4) // cell))
     rows = 1 if n.workers <= per_row else 2
     shown = min(n.workers, per_row * rows)
@@ -157,11 +184,12 @@ def _jitter(req_id: int) -> float:
 
 
 def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layout, pal: Palette,
-                  spr: DotSprites, speed: float = 1.0) -> int:
+                  spr: DotSprites, speed: float = 1.0, still: bool = False) -> int:
     """Answered requests fly into the users' card; failed ones drop from where they failed, with why.
 
     Ages are measured in viewing time (simulated age / speed), so a failure falls for about a second
     whether the model runs at 0.01x or 10x; still a pure function of the snapshot and the speed.
+    `still` (reduced motion): answers and failures stay put where they happened, labels do not fade.
     """
     recent = snap.recent[-MAX_OUTCOMES:]
     if not recent or not len(lay.ids):
@@ -182,11 +210,12 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
         cx, cy = lay.centers[i].tolist()
         hw, hh = lay.half[i].tolist()
         j = _jitter(o.id)
+        moved = 0.0 if still else age          # reduced motion: drawn where it happened, not flying
         if o.ok:
             if age <= FLASH_S:
-                ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - age / FLASH_S)), round(cy + hh * 0.7 * j)))
+                ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - moved / FLASH_S)), round(cy + hh * 0.7 * j)))
         else:
-            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * age * age + 24 * lay.scale * age)))
+            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * moved * moved + 24 * lay.scale * moved)))
             count, newest = reasons.get((i, o.reason), (0, -1.0))
             reasons[(i, o.reason)] = (count + 1, max(newest, o.t))
     off = spr.offset
@@ -194,7 +223,7 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
         surface.fblits([(spr.surfaces[DONE], (x - off, y - off)) for x, y in ok_pts])
     if bad_pts:
         surface.fblits([(spr.surfaces[FAILED], (x - off, y - off)) for x, y in bad_pts])
-    _reason_labels(surface, reasons, now, per, lang, lay, pal)
+    _reason_labels(surface, reasons, now, 0.0 if still else per, lang, lay, pal)
     return len(ok_pts) + len(bad_pts)
 
 

@@ -11,7 +11,7 @@ import pygame
 from visualizer.i18n import t
 from visualizer.render import charts, dots as dotmod, nodes as nodemod
 from visualizer.render.fonts import text, ui_scale, wrap
-from visualizer.render.layout import REMOVED, Layout, compute_layout, regions
+from visualizer.render.layout import PROJECTOR_CARD_TEXT, REMOVED, Layout, compute_layout, regions
 from visualizer.render.style import Palette, palette
 from visualizer.sim.snapshot import Snapshot
 
@@ -39,6 +39,7 @@ class ViewState:
     busy: str = ""                           # a notice over the picture ("rewinding…")
     chrome: bool = True                      # window furniture (key hints, PAUSED, status note, legend
                                              # strip); False for a clean video frame
+    reduce_motion: bool = False              # no falling, pulsing or glowing; dots still show requests
 
 
 class Overlay(Protocol):
@@ -69,7 +70,19 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
         progress_w = 60 * scale if view.progress else 0
         lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 74 * scale - progress_w), bold=True)))
     key = tuple((n.id, REMOVED if n.status == "removed" else n.kind, n.role) for n in snap.nodes)
-    return compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics)
+    min_px = round(PROJECTOR_CARD_TEXT * scale, 1) if view.projector else 0.0
+    lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px)
+    if lay.enlarged:        # room for as many lines as the widest card's address and facts wrap to
+        rows = min(4, max([2, *(_rows(n, view.lang, lay, i) for i, n in lay.shown(snap.nodes))]))
+        if rows != lay.text_rows:
+            lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, rows)
+    return lay
+
+
+def _rows(n, lang: str, lay: Layout, i: int) -> int:
+    """How many lines node i's address and facts take on its enlarged card."""
+    width = lay.rect(i).width - 2 * round(8 * lay.text_scale)
+    return len(nodemod.card_lines(n, lang, lay.text_px, width, True))
 
 
 def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
@@ -82,11 +95,12 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     lay = layout_for(surface.get_size(), snap, view)
     surface.fill(pal.background)
     _links(surface, snap, view, lay, pal)
-    nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected, view.highlight)
+    LAST.extra["card_text_px"] = nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected,
+                                                    view.highlight, still=view.reduce_motion)
     spr = dotmod.sprites(lay.dot_r, pal)
     pos, shown, sprite = dotmod.dot_positions(snap.dots, lay)
     LAST.dots = dotmod.blit_dots(surface, pos, shown, sprite, spr)
-    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr, view.speed)
+    LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr, view.speed, view.reduce_motion)
     nodemod.draw_marks(surface, snap, view.lang, lay, pal)
     if view.selected_request is not None:
         _ring_request(surface, snap, view.selected_request, pos, lay, pal)
@@ -125,7 +139,7 @@ def _links(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout
         p0, p1 = lay.centers[a].tolist(), lay.centers[b].tolist()
         color = pal.link_dim if (link.src in down or link.dst in down) else pal.link
         if f"{link.src}->{link.dst}" in lit:
-            pulse = 0.5 + 0.5 * math.sin(snap.time * 6.0)
+            pulse = 0.5 if view.reduce_motion else 0.5 + 0.5 * math.sin(snap.time * 6.0)
             pygame.draw.line(surface, pal.highlight, p0, p1, width * 2 + round(2 * pulse))
         pygame.draw.line(surface, color, p0, p1, width)
 

@@ -41,29 +41,42 @@ class Palette:
     line_scale: float = 1.0
 
 
+# Okabe & Ito's colour-blind-safe set (https://jfly.uni-koeln.de/color/): every hue the picture
+# codes meaning with comes from it, and each meaning is also told by shape or fill (see dots.py).
+OI_ORANGE = (230, 159, 0)
+OI_SKY_BLUE = (86, 180, 233)
+OI_GREEN = (0, 158, 115)
+OI_YELLOW = (240, 228, 66)
+OI_BLUE = (0, 114, 178)
+OI_VERMILLION = (213, 94, 0)
+OI_PURPLE = (204, 121, 167)
+OKABE_ITO = (OI_ORANGE, OI_SKY_BLUE, OI_GREEN, OI_YELLOW, OI_BLUE, OI_VERMILLION, OI_PURPLE)
+
+
+def _lighter(c: Color, k: float = 0.45) -> Color:
+    """The way back to the user: the same hue mixed toward white (its shape stays the same)."""
+    return tuple(round(v + (255 - v) * k) for v in c)  # type: ignore[return-value]
+
+
+_HUES = dict(
+    read=OI_SKY_BLUE, write=OI_ORANGE, read_back=_lighter(OI_SKY_BLUE), write_back=_lighter(OI_ORANGE),
+    ok=OI_GREEN, failed=OI_VERMILLION, down_edge=OI_VERMILLION, undetected=OI_ORANGE,
+    booting=OI_PURPLE, promoted=OI_ORANGE, highlight=OI_YELLOW, busy=OI_GREEN, queue=OI_YELLOW,
+    chart_lines=(OI_GREEN, OI_YELLOW, OI_VERMILLION),
+)
+
 DARK = Palette(
     background=(17, 21, 30), panel=(24, 30, 42), panel_edge=(52, 62, 82),
     card=(34, 42, 58), card_edge=(92, 108, 138), text=(232, 236, 244), text_dim=(150, 160, 180),
-    link=(78, 92, 120), link_dim=(48, 56, 74),
-    read=(84, 196, 255), write=(255, 158, 64), read_back=(160, 226, 255), write_back=(255, 206, 150),
-    ok=(88, 214, 120), failed=(255, 72, 72),
-    down_fill=(46, 48, 54), down_edge=(255, 72, 72), undetected=(255, 190, 40),
-    booting=(120, 150, 255), promoted=(230, 200, 60), highlight=(255, 240, 120),
-    busy=(88, 214, 120), queue=(255, 190, 40), bar_bg=(20, 24, 34),
-    chart_lines=((88, 214, 120), (255, 190, 40), (255, 72, 72)),
+    link=(78, 92, 120), link_dim=(48, 56, 74), down_fill=(46, 48, 54), bar_bg=(20, 24, 34),
+    **_HUES,
 )
 
 PROJECTOR = Palette(
     background=(0, 0, 0), panel=(12, 12, 16), panel_edge=(140, 140, 160),
     card=(24, 28, 40), card_edge=(220, 226, 240), text=(255, 255, 255), text_dim=(210, 214, 224),
-    link=(150, 160, 190), link_dim=(90, 96, 116),
-    read=(60, 200, 255), write=(255, 150, 30), read_back=(170, 235, 255), write_back=(255, 215, 160),
-    ok=(60, 240, 110), failed=(255, 50, 50),
-    down_fill=(60, 60, 64), down_edge=(255, 50, 50), undetected=(255, 200, 0),
-    booting=(130, 160, 255), promoted=(255, 220, 40), highlight=(255, 255, 90),
-    busy=(60, 240, 110), queue=(255, 200, 0), bar_bg=(0, 0, 0),
-    chart_lines=((60, 240, 110), (255, 200, 0), (255, 50, 50)),
-    line_scale=1.6,
+    link=(150, 160, 190), link_dim=(90, 96, 116), down_fill=(60, 60, 64), bar_bg=(0, 0, 0),
+    line_scale=1.6, **_HUES,
 )
 
 
@@ -113,7 +126,7 @@ def node_style(node: NodeView, pal: Palette) -> NodeStyle:
 
 
 def dot_color(kind: int, forward: bool, pal: Palette) -> Color:
-    """Reads are blue, writes orange; the way back to the user is a lighter shade."""
+    """Reads are sky blue, writes orange (and a different shape); the way back is a lighter shade."""
     if kind == 1:
         return pal.write if forward else pal.write_back
     return pal.read if forward else pal.read_back

@@ -239,9 +239,9 @@ class Simulation(Journey):
                                        for n in self.nodes if isinstance(n, Server)}))
         self.push(self.time + 1.0, self._meter_tick, None)
 
-    def recent(self, node_id: str) -> tuple[float, float, float] | None:
-        """(arrivals per second, mean ms a request spent in the node, span in s) over the last
-        METER_S simulated seconds, or None before a second has passed."""
+    def recent(self, node_id: str) -> tuple[float, float | None, float] | None:
+        """(arrivals per second, mean ms a request spent in the node or None if none finished, span
+        in s) over the last METER_S simulated seconds, or None before a second has passed."""
         node = self.by_id.get(node_id)
         if not self.meter or not isinstance(node, Server):
             return None
@@ -251,7 +251,7 @@ class Simulation(Journey):
             return None
         a0, c0, s0 = marks[node_id]
         done = node.completed - c0
-        mean_ms = (node.sojourn - s0) / done * 1000.0 if done > 0 else float("nan")
+        mean_ms = (node.sojourn - s0) / done * 1000.0 if done > 0 else None
         return (node.arrivals - a0) / span, mean_ms, span
 
     def _timed_command(self, cmd: Command) -> None:

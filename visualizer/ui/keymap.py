@@ -12,7 +12,8 @@ import pygame
 class Binding:
     """`keys` are pygame key codes, `chars` typed characters (for '?', '+'); `shown` is the help text.
 
-    A binding with neither keys nor chars documents a mouse action (help lists it with the mouse).
+    A binding with neither keys, chars nor `shown` documents a mouse action (help lists it with the
+    mouse); one with only `shown` documents keys a widget handles itself.
     `listed` says whether help lists it now (None: always), e.g. lesson keys only in a lesson.
     """
 
@@ -26,7 +27,9 @@ class Binding:
 
     @property
     def mouse(self) -> bool:
-        return not self.keys and not self.chars
+        """A mouse action: no keys, and no keys to show (a widget that reads its own keys, such as
+        the keyboard focus, still shows them)."""
+        return not self.keys and not self.chars and not self.shown
 
 
 @dataclass

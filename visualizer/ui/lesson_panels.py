@@ -65,12 +65,12 @@ def _pct(x: float) -> str:
 
 def draw_your_turn(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette, now: float,
                    avoid: pygame.Rect | None) -> pygame.Rect:
-    """A pulsing tab above the caption bar while the lesson waits for the student."""
+    """A pulsing tab above the caption bar while the lesson waits for the student (steady with reduced motion)."""
     s = lay.scale
     label = text(t("lesson.your_turn", view.lang), round(16 * s), pal.background, True)
     tab = least_covering_corner(lay, label.get_rect().inflate(round(24 * s), round(10 * s)).size,
                                 corners=("bottomright", "bottomleft"), avoid=avoid)
-    glow = 0.75 + 0.25 * math.sin(now * 5.0)
+    glow = 1.0 if view.reduce_motion else 0.75 + 0.25 * math.sin(now * 5.0)
     color = tuple(round(c * glow) for c in pal.highlight)
     pygame.draw.rect(surface, color, tab, border_radius=round(8 * s))
     surface.blit(label, label.get_rect(center=tab.center))
@@ -120,7 +120,7 @@ def _utilization(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[
             rows.append((t("theory.overload", lang), False))
             continue
         w = theory.mmc_mean_time_ms(lam, node.workers, service_ms)
-        measured = "—" if node.recent_ms is None or node.recent_ms != node.recent_ms else f"{node.recent_ms:.0f} ms"
+        measured = "—" if node.recent_ms is None else f"{node.recent_ms:.0f} ms"
         rows.append((t("theory.mmc", lang, node=node.id, w=f"{w:.0f} ms", m=measured), False))
         if node.queue > node.workers:
             rows.append((t("theory.backlog", lang, n=node.queue), False))

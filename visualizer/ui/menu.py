@@ -1,4 +1,4 @@
-"""The right-click menu: the commands that fit one node, picked with the mouse."""
+"""The right-click menu: the commands that fit one node, picked with the mouse or ↑ / ↓ and Enter."""
 
 from __future__ import annotations
 
@@ -70,11 +70,36 @@ class ContextMenu(Widget):
     hover: int = -1
     is_open: bool = False
 
-    def open(self, pos: tuple[int, int], title: str, commands: list[object], notes: list = ()) -> None:
+    def open(self, pos: tuple[int, int], title: str, commands: list[object], notes: list = (),
+             keyboard: bool = False) -> None:
         """Commands become clickable rows; `notes` are dim rows saying why something is not offered,
-        or `Current` choices shown marked among the commands of their kind."""
+        or `Current` choices shown marked among the commands of their kind. Opened from the
+        keyboard, the first command is picked already (↑/↓ move, Enter runs it)."""
         self.items = menu_rows(list(commands), list(notes), self.ctx.lang)
         self.title, self.pos, self.is_open, self.hover = title, pos, True, -1
+        if keyboard:
+            self.step(+1)
+
+    def step(self, direction: int) -> None:
+        """Move the picked row to the next (or previous) command, skipping notes, wrapping round."""
+        rows = [k for k, (_, cmd) in enumerate(self.items) if cmd is not None]
+        if rows:
+            later = [k for k in rows if (k - self.hover) * direction > 0]
+            self.hover = (min(later) if direction > 0 else max(later)) if later else (rows[0] if direction > 0 else rows[-1])
+
+    def _key(self, key: int) -> bool:
+        """↑ / ↓ pick a row, Enter runs it, Esc closes; other keys pass through (True: consumed)."""
+        if key in (pygame.K_DOWN, pygame.K_UP):
+            self.step(+1 if key == pygame.K_DOWN else -1)
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.is_open = False
+            if 0 <= self.hover < len(self.items) and self.items[self.hover][1] is not None:
+                self.on_pick(self.items[self.hover][1])
+        elif key == pygame.K_ESCAPE:
+            self.is_open = False
+        else:
+            return False
+        return True
 
     def close(self) -> bool:
         was, self.is_open = self.is_open, False
@@ -100,6 +125,8 @@ class ContextMenu(Widget):
     def handle_event(self, event: pygame.event.Event) -> bool:
         if not self.is_open:
             return False
+        if event.type == pygame.KEYDOWN:
+            return self._key(event.key)
         if event.type == pygame.MOUSEMOTION:
             self.hover = self._item_at(event.pos)
             return False
@@ -125,6 +152,7 @@ class ContextMenu(Widget):
             r = pygame.Rect(rect.left + round(4 * s), rect.top + head + k * row, rect.width - round(8 * s), row)
             if k == self.hover and cmd is not None:
                 pygame.draw.rect(surface, pal.card, r, border_radius=round(6 * s))
+                pygame.draw.rect(surface, pal.highlight, r, max(1, round(2 * s)), border_radius=round(6 * s))
             surf = text(label, round(16 * s), pal.text if cmd is not None else pal.text_dim)
             surface.blit(surf, surf.get_rect(midleft=(r.left + round(14 * s), r.centery)))
 
