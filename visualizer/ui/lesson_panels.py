@@ -103,26 +103,30 @@ def _availability(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple
 
 
 def _utilization(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
-    """For each web server: λ measured at it over the last 10 s, ρ, and the M/M/c mean time in the
-    server beside the measured mean time in that server over the same 10 s."""
+    """For each web server: ρ for the rate arriving now, then over the last 10 s the measured λ, ρ,
+    and the M/M/c mean time in the server beside the measured mean time there over the same 10 s."""
     rows = [(t("theory.utilization", lang), True)]
     webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
-    for node in webs[:3]:
-        if node.recent_rate is None:
-            continue
+    serving = [n for n in webs if n.detected_up is not False] or webs
+    for node in webs[:2]:
         spec = player.scenario.node(node.id) if _known(player, node.id) else None
         service_ms = getattr(spec, "service_ms", 20.0) / BY_NAME[node.tier or "small"].speed
+        rows.append((t("theory.util_node", lang, node=node.id, c=node.workers, mu=1000.0 / service_ms), False))
+        now = snap.metrics.rate / max(1, len(serving)) if node in serving else 0.0
+        rho_now = theory.utilization(now, node.workers, service_ms)
+        rows.append((t("theory.util_now", lang, lam=now, rho=rho_now), False))
+        if rho_now >= 1:
+            rows.append((t("theory.overload", lang), False))
+        if node.recent_rate is None:
+            continue
         lam = node.recent_rate
         rho = theory.utilization(lam, node.workers, service_ms)
-        rows.append((t("theory.util_formula", lang, node=node.id, lam=lam, c=node.workers,
-                       mu=1000.0 / service_ms, rho=rho), False))
-        if rho >= 1:
-            rows.append((t("theory.overload", lang), False))
-            continue
-        w = theory.mmc_mean_time_ms(lam, node.workers, service_ms)
-        measured = "—" if node.recent_ms is None else f"{node.recent_ms:.0f} ms"
-        rows.append((t("theory.mmc", lang, node=node.id, w=f"{w:.0f} ms", m=measured), False))
-        if node.queue > node.workers:
+        rows.append((t("theory.util_formula", lang, lam=lam, rho=rho), False))
+        if rho < 1:
+            w = theory.mmc_mean_time_ms(lam, node.workers, service_ms)
+            measured = "—" if node.recent_ms is None else f"{node.recent_ms:.0f} ms"
+            rows.append((t("theory.mmc", lang, node=node.id, w=f"{w:.0f} ms", m=measured), False))
+        if node.queue > node.workers and rho_now < 1:
             rows.append((t("theory.backlog", lang, n=node.queue), False))
     return rows
 
