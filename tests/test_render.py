@@ -215,3 +215,35 @@ def test_captions_name_lost_writes_as_the_panel_does():
             if "lost writes" in beat.caption.en.lower():
                 assert STRINGS["m.lost"]["en"].lower() in beat.caption.en.lower(), sc.meta.name
     assert mentions > 0
+
+
+def test_falling_failures_never_land_on_the_card_below():
+    """web2's failures fell onto the booting web3 card under it, so web3 looked broken."""
+    import dataclasses
+
+    from visualizer.render.nodes import _floors
+    from visualizer.sim.snapshot import Outcome
+
+    sc = load("load-balancer")
+    base = snapshot_of(sc, t=12.0)
+    lay = draw_frame(pygame.Surface(SIZE), base, ViewState())
+    floors = _floors(lay)
+    col = sorted((i for i, n in enumerate(base.nodes) if n.kind == "web_server"), key=lambda i: lay.rect(i).top)
+    upper, lower = col[0], col[1]
+    assert floors[upper] <= lay.rect(lower).top
+    fails = tuple(Outcome(k, 12.0 - k * 0.01, base.nodes[upper].id, False, "queue_full", 0) for k in range(100))
+    snap = dataclasses.replace(base, recent=fails)
+    plain, with_fails = pygame.Surface(SIZE), pygame.Surface(SIZE)
+    draw_frame(plain, base, ViewState())
+    draw_frame(with_fails, snap, ViewState())
+    r = lay.rect(lower)
+    a = pygame.surfarray.array3d(plain.subsurface(r))
+    b = pygame.surfarray.array3d(with_fails.subsurface(r))
+    assert (a == b).all(), "nothing of the failures is drawn on the card below"
+
+
+def test_a_former_primary_is_not_tagged_primary():
+    from visualizer.i18n import t
+
+    for lang in ("en", "ko"):
+        assert t("tag.former_primary", lang) != t("tag.primary", lang)

@@ -20,7 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pending": {"en": "{n} writes behind", "ko": "쓰기 {n}건 밀림"},
     "pending.short": {"en": "{n} behind", "ko": "{n}건 밀림"},
     "tag.primary": {"en": "PRIMARY", "ko": "주 DB"},
-    "tag.former_primary": {"en": "PRIMARY", "ko": "주 DB"},
+    "tag.former_primary": {"en": "FORMER PRIMARY", "ko": "이전 주 DB"},
     "tag.replica": {"en": "REPLICA", "ko": "부 DB"},
     "tier": {"en": "size: {tier}", "ko": "사양: {tier}"},
     # inspector lines

@@ -101,8 +101,8 @@ def _card_text(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lang: str, 
     name = text(n.id, round(18 * c), color, True)
     inner = r.right - pad - tx
     if n.role:
-        primary = n.role != "replica"
-        tag = text(t(f"tag.{n.role}", lang), round(10 * c), pal.promoted if primary else pal.read, True)
+        tone = pal.promoted if n.role == "primary" else pal.text_dim if n.role == "former_primary" else pal.read
+        tag = text(t(f"tag.{n.role}", lang), round(10 * c), tone, True)
         tr = tag.get_rect(topright=(r.right - pad, r.top + pad))
         if tr.left - round(6 * c) - tx < name.get_width():     # no room beside the name: on the top edge
             tr = tag.get_rect(midright=(r.right - pad, r.top))
@@ -200,6 +200,7 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
     reasons: dict[tuple[int, str], tuple[int, float]] = {}
     g = 90.0 * lay.scale
     per = 1.0 / max(speed, 1e-3)
+    floors = _floors(lay)
     for o in recent:
         age = (now - o.t) * per
         if age < 0 or age > FALL_S:
@@ -215,7 +216,9 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
             if age <= FLASH_S:
                 ok_pts.append((round(cx + hw + 26 * lay.scale * (1 - moved / FLASH_S)), round(cy + hh * 0.7 * j)))
         else:
-            bad_pts.append((round(cx + hw * 0.8 * j), round(cy + hh + 4 + g * moved * moved + 24 * lay.scale * moved)))
+            y = round(cy + hh + 4 + g * moved * moved + 24 * lay.scale * moved)
+            if y < floors[i]:                  # it vanishes before it would land on another card
+                bad_pts.append((round(cx + hw * 0.8 * j), y))
             count, newest = reasons.get((i, o.reason), (0, -1.0))
             reasons[(i, o.reason)] = (count + 1, max(newest, o.t))
     off = spr.offset
@@ -225,6 +228,18 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
         surface.fblits([(spr.surfaces[FAILED], (x - off, y - off)) for x, y in bad_pts])
     _reason_labels(surface, reasons, now, 0.0 if still else per, lang, lay, pal)
     return len(ok_pts) + len(bad_pts)
+
+
+def _floors(lay: Layout) -> list[float]:
+    """For each card, how far down a failed request may fall: to just above the next card below
+    it (a falling failure on a healthy card would make that card look broken), else the picture."""
+    out = []
+    for i in range(len(lay.ids)):
+        r = lay.rect(i)
+        below = [lay.rect(k).top for k, _ in lay.shown(lay.ids)
+                 if k != i and lay.rect(k).top > r.bottom and lay.rect(k).left < r.right and lay.rect(k).right > r.left]
+        out.append(min(below, default=lay.graph.bottom) - 2 * lay.dot_r)
+    return out
 
 
 def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple[int, float]], now: float,
