@@ -224,7 +224,9 @@ def test_falling_failures_never_land_on_the_card_below():
     from visualizer.render.nodes import _floors
     from visualizer.sim.snapshot import Outcome
 
-    sc = load("load-balancer")
+    from conftest import load_balanced
+
+    sc = load_balanced(n_web=4)                     # a crowded column: little room between cards
     base = snapshot_of(sc, t=12.0)
     lay = draw_frame(pygame.Surface(SIZE), base, ViewState())
     floors = _floors(lay)
