@@ -78,3 +78,12 @@ def test_check_lesson_prints_each_claim_and_fails_when_one_does(tmp_path):
     out = subprocess.run([sys.executable, "main.py", "--check-lesson", str(path)], cwd=ROOT_DIR,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and out.stdout.count("FAIL") == 2      # once per way of playing
+
+
+def test_a_theory_claim_fails_where_a_backlog_makes_the_measurement_run_high():
+    """Right after an upgrade the last 5 s still hold the old backlog: M/M/c and the measurement
+    disagree, and the claim says so (the card says so too, with its backlog note)."""
+    claims = check_lesson(with_claim("vertical-scaling", 2, {"check": "theory", "node": "web1", "of": "mmc",
+                                                             "max": 0.3}), "auto")
+    theory = [c for c in claims if c.expect.check == "theory" and c.beat == 2]
+    assert theory and not theory[0].ok

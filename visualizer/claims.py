@@ -78,9 +78,25 @@ def _measure(e: Expect, m: Moment) -> Any:
         return _rate(e, m)
     if e.check == "share":
         return _share(e, m)
+    if e.check == "theory":
+        return _mmc_gap(e, m)
     if e.check == "utilization":
         return m.player.sim.by_id[e.node].utilization(m.player.sim.time) if e.node else float("nan")
     return _count(e, m, node)
+
+
+def _mmc_gap(e: Expect, m: Moment) -> float:
+    """|measured - predicted| / predicted for the mean time in a server over the last 5 s, the
+    prediction M/M/c at the arrival rate measured there over the same 5 s (the utilization card)."""
+    from visualizer import theory
+
+    sim = m.player.sim
+    recent = sim.recent(e.node or "")
+    node = sim.by_id.get(e.node or "")
+    if recent is None or recent[1] is None or node is None:
+        return float("nan")
+    predicted = theory.mmc_mean_time_ms(recent[0], node.workers, node.service_s * 1000.0 / node.speed)
+    return abs(recent[1] - predicted) / predicted if predicted < float("inf") else float("nan")
 
 
 def _rows(e: Expect, m: Moment) -> list[dict[str, Any]]:

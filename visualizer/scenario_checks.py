@@ -186,7 +186,7 @@ def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat
 NEEDS = {"status": ("node", "is_"), "role": ("node", "is_"), "tier": ("node", "is_"),
          "address": ("node", "is_"), "lb_view": ("node", "is_"),
          "event": ("event",), "no_event": ("event",), "rate": ("of",), "share": ("node", "among"),
-         "count": ("of",), "utilization": ("node",)}
+         "count": ("of",), "utilization": ("node",), "theory": ("node",)}
 
 
 def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
@@ -202,6 +202,9 @@ def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
         raise ScenarioError(path, f"{key}.of", f"a rate is one of {', '.join(RATES)}, not '{e.of}'")
     if e.check == "count" and e.of not in COUNTS:
         raise ScenarioError(path, f"{key}.of", f"a count is one of {', '.join(COUNTS)}, not '{e.of}'")
+    if e.check == "theory" and (e.of != "mmc" or e.max is None):
+        raise ScenarioError(path, f"{key}.of", "a theory claim is of = \"mmc\" with max, the largest "
+                            "relative gap between prediction and measurement")
     if e.check in ("rate", "share", "count", "utilization") and e.min is None and e.max is None:
         raise ScenarioError(path, key, f"a '{e.check}' claim needs a bound: min, max or both")
     if e.min is not None and e.max is not None and e.min > e.max:

@@ -105,7 +105,7 @@ class Link(Strict):
 
 
 CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
-          "utilization")
+          "utilization", "theory")
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
 COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals")
 

@@ -23,7 +23,7 @@ from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import Event, Snapshot
 from visualizer.sim.tiers import BY_NAME
 
-METER_S = 10          # the span of "recent" per-node figures (theory cards), simulated seconds
+METER_S = 5           # the span of "recent" per-node figures (theory cards): the metrics panel's 5 s
 
 
 class Simulation(Journey):
@@ -75,7 +75,7 @@ class Simulation(Journey):
             cmd = control.beat_command(self, beat)
             if cmd is not None:
                 self.push(float(beat.at), self._timed_command, cmd)
-        self.meter: deque[tuple[float, dict[str, tuple[int, int, float]]]] = deque(maxlen=METER_S + 1)
+        self.meter: deque[tuple[float, dict[str, tuple[int, int, float, int]]]] = deque(maxlen=METER_S + 1)
         if plans:                           # the window's theory cards read it; a report does not
             self.push(0.0, self._meter_tick, None)
 
@@ -235,13 +235,14 @@ class Simulation(Journey):
     def _meter_tick(self, _: Any) -> None:
         """Each whole second: every server's arrivals, completions and time spent, so the window
         can say what a node did over the last METER_S seconds (the same span for every number)."""
-        self.meter.append((self.time, {n.id: (n.arrivals, n.completed, n.sojourn)
+        self.meter.append((self.time, {n.id: (n.arrivals, n.completed, n.sojourn, len(n.queue))
                                        for n in self.nodes if isinstance(n, Server)}))
         self.push(self.time + 1.0, self._meter_tick, None)
 
-    def recent(self, node_id: str) -> tuple[float, float | None, float] | None:
+    def recent(self, node_id: str) -> tuple[float, float | None, float, int] | None:
         """(arrivals per second, mean ms a request spent in the node or None if none finished, span
-        in s) over the last METER_S simulated seconds, or None before a second has passed."""
+        in s, requests queued when the span began) over the last METER_S simulated seconds, or None
+        before a second has passed."""
         node = self.by_id.get(node_id)
         if not self.meter or not isinstance(node, Server):
             return None
@@ -249,10 +250,10 @@ class Simulation(Journey):
         span = self.time - t0
         if span < 1.0 or node_id not in marks:
             return None
-        a0, c0, s0 = marks[node_id]
+        a0, c0, s0, q0 = marks[node_id]
         done = node.completed - c0
         mean_ms = (node.sojourn - s0) / done * 1000.0 if done > 0 else None
-        return (node.arrivals - a0) / span, mean_ms, span
+        return (node.arrivals - a0) / span, mean_ms, span, q0
 
     def _timed_command(self, cmd: Command) -> None:
         control.apply_timed(self, cmd)

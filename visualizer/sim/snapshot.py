@@ -37,8 +37,9 @@ class NodeView:
     completed: int
     dropped: int
     extra: dict[str, str] = field(default_factory=dict)  # kind-specific facts: algorithm, points_to, ...
-    recent_rate: float | None = None   # a server's arrivals per second over the last 10 s (None: not yet)
-    recent_ms: float | None = None     # mean ms a request spent in it over the same 10 s
+    recent_rate: float | None = None   # a server's arrivals per second over the last 5 s (None: not yet)
+    recent_ms: float | None = None     # mean ms a request spent in it over the same 5 s
+    recent_backlog: int = 0            # requests queued in it when those 5 s began
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ def node_view(sim: "Simulation", n: Node, now: float, fronts: dict[str, Backend]
         queue=len(srv.queue) if srv else 0, queue_limit=srv.queue_limit if srv else 0,
         tier=srv.tier if srv else None, lag_ms=lag, pending_writes=pending or 0,
         arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra,
-        recent_rate=recent[0] if recent else None, recent_ms=recent[1] if recent else None)
+        recent_rate=recent[0] if recent else None, recent_ms=recent[1] if recent else None,
+        recent_backlog=recent[3] if recent else 0)
 
 
 def _fronts(sim: "Simulation") -> dict[str, Backend]:

@@ -103,8 +103,9 @@ def _availability(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple
 
 
 def _utilization(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[str, bool]]:
-    """For each web server: ρ for the rate arriving now, then over the last 10 s the measured λ, ρ,
-    and the M/M/c mean time in the server beside the measured mean time there over the same 10 s."""
+    """For each web server: ρ for the rate arriving now, then over the last 5 s the measured λ, ρ,
+    and the M/M/c mean time in the server beside the measured mean time there over the same 5 s
+    (saying so when a backlog from before is still in those 5 s)."""
     rows = [(t("theory.utilization", lang), True)]
     webs = [n for n in snap.nodes if n.kind == "web_server" and n.status == "up"]
     serving = [n for n in webs if n.detected_up is not False] or webs
@@ -126,8 +127,9 @@ def _utilization(player: LessonPlayer, snap: Snapshot, lang: str) -> list[tuple[
             w = theory.mmc_mean_time_ms(lam, node.workers, service_ms)
             measured = "—" if node.recent_ms is None else f"{node.recent_ms:.0f} ms"
             rows.append((t("theory.mmc", lang, node=node.id, w=f"{w:.0f} ms", m=measured), False))
-        if node.queue > node.workers and rho_now < 1:
-            rows.append((t("theory.backlog", lang, n=node.queue), False))
+        backlog = max(node.queue, node.recent_backlog)
+        if backlog > node.workers and rho_now < 1:
+            rows.append((t("theory.backlog", lang, n=backlog), False))
     return rows
 
 
