@@ -125,7 +125,7 @@ class Stats:
     def finish(self, t: float, rid: int, node: str, ok: bool, reason: str, kind: int,
                lat_ms: float) -> None:
         """Count one finished request."""
-        b = self.bin(t)
+        b = self.cur if int(t) == self.cur_k else self.bin(t)
         if ok:
             self.completed += 1
             b[1] += 1

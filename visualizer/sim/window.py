@@ -37,16 +37,14 @@ class SlidingWindow:
 
     def __init__(self) -> None:
         self.buckets: deque[Bucket] = deque()
-        self.recent: deque[Recent] = deque()
+        self.last: Bucket | None = None   # the newest bucket
+        self.recent: deque[Recent] = deque(maxlen=MAX_RECENT)
         self.added = 0                    # outcomes ever added (the view's cache counts on it)
 
     def add(self, t: float, rid: int, node: str, ok: bool, reason: str, kind: int, ms: float) -> None:
-        buckets = self.buckets
-        if not buckets or t >= buckets[-1].t0 + BUCKET_S:
-            buckets.append(Bucket(t - t % BUCKET_S))
-            while buckets[0].t0 + BUCKET_S < t - WINDOW_S:
-                buckets.popleft()
-        b = buckets[-1]
+        b = self.last
+        if b is None or t >= b.t0 + BUCKET_S:
+            b = self._new_bucket(t)
         if ok:
             b.ok_dt.append(t - b.t0)
             b.ok_ms.append(ms)
@@ -55,8 +53,18 @@ class SlidingWindow:
         self.added += 1
         recent = self.recent
         recent.append((rid, t, node, ok, reason, kind))
-        while recent[0][1] < t - RECENT_S or len(recent) > MAX_RECENT:
-            recent.popleft()
+        if recent[0][1] < t - RECENT_S:
+            cut = t - RECENT_S
+            while recent[0][1] < cut:
+                recent.popleft()
+
+    def _new_bucket(self, t: float) -> Bucket:
+        buckets = self.buckets
+        b = self.last = Bucket(t - t % BUCKET_S)
+        buckets.append(b)
+        while buckets[0].t0 + BUCKET_S < t - WINDOW_S:
+            buckets.popleft()
+        return b
 
     def summary(self, now: float) -> tuple[list[float], int]:
         """(latencies of the answered, number failed) over [now - WINDOW_S, now]."""
