@@ -118,3 +118,13 @@ def design() -> Scenario:
 @pytest.fixture
 def clone():
     return copy.deepcopy
+
+
+def pygame_display():
+    """A display and fonts for tests that draw (a 64x64 dummy window), for a module-scoped fixture."""
+    import pygame
+
+    pygame.display.init()
+    pygame.font.init()
+    pygame.display.set_mode((64, 64))
+    yield

@@ -10,6 +10,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
+from conftest import pygame_display  # noqa: E402
 import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,10 +29,7 @@ OKABE_ITO = {"orange": (0xE6, 0x9F, 0x00), "sky_blue": (0x56, 0xB4, 0xE9), "gree
 
 @pytest.fixture(scope="module", autouse=True)
 def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
+    yield from pygame_display()
 
 
 class BlitLog(pygame.Surface):

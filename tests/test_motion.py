@@ -12,6 +12,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
+from conftest import pygame_display  # noqa: E402
 import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -31,10 +32,7 @@ LIT = ("lb", "web2", "lb->web1")
 
 @pytest.fixture(scope="module", autouse=True)
 def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
+    yield from pygame_display()
 
 
 def frame(snap, **view) -> tuple[np.ndarray, object]:

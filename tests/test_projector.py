@@ -6,6 +6,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import pygame  # noqa: E402
+from conftest import pygame_display  # noqa: E402
 import pytest  # noqa: E402
 
 from visualizer.lesson import LessonPlayer  # noqa: E402
@@ -17,10 +18,7 @@ HD = (1920, 1080)
 
 @pytest.fixture(scope="module", autouse=True)
 def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
+    yield from pygame_display()
 
 
 def lessons() -> list:

@@ -14,6 +14,7 @@ import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from conftest import pygame_display  # noqa: E402
 from fakesim import snapshot_of  # noqa: E402
 from visualizer.i18n import STRINGS, all_strings  # noqa: E402
 from visualizer.render import dots as dotmod  # noqa: E402
@@ -27,10 +28,7 @@ SIZE = (1280, 720)
 
 @pytest.fixture(scope="module", autouse=True)
 def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
+    yield from pygame_display()
 
 
 class CountingSurface(pygame.Surface):

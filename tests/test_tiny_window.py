@@ -8,6 +8,7 @@ os.environ["SDL_AUDIODRIVER"] = "dummy"
 from typing import Callable  # noqa: E402
 
 import pygame  # noqa: E402
+from conftest import pygame_display  # noqa: E402
 import pytest  # noqa: E402
 
 from visualizer.app import App  # noqa: E402
@@ -21,10 +22,7 @@ SIZES = [(1, 1), (30, 200), (45, 45), (200, 30), (57, 400), (58, 400), (20, 720)
 
 @pytest.fixture(scope="module", autouse=True)
 def display():
-    pygame.display.init()
-    pygame.font.init()
-    pygame.display.set_mode((64, 64))
-    yield
+    yield from pygame_display()
 
 
 def key(k: int, char: str = "") -> pygame.event.Event:
