@@ -1,11 +1,12 @@
-"""The compact window of recent outcomes says what a plain list of every outcome would."""
+"""The compact window of recent outcomes says what a plain list of every outcome would (to the
+quarter second)."""
 
 import random
 
 import numpy as np
 import pytest
 
-from visualizer.sim.window import MAX_RECENT, RECENT_S, WINDOW_S, SlidingWindow
+from visualizer.sim.window import BUCKET_S, MAX_RECENT, RECENT_S, WINDOW_S, SlidingWindow
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -21,8 +22,10 @@ def test_summary_and_recent_match_a_plain_list(seed):
         every.append((t, rid, ok, ms))
         if rid % 97 == 0:
             now = t + rng.uniform(0, 2)
-            lats, failed = win.summary(now)
-            inside = [e for e in every if e[0] >= now - WINDOW_S]
+            lats, failed, covered = win.summary(now)
+            assert WINDOW_S - 1e-9 <= covered <= WINDOW_S + BUCKET_S + 1e-9 or covered == now
+            # to the quarter second: every outcome of a bucket that ends after now - WINDOW_S
+            inside = [e for e in every if e[0] - e[0] % BUCKET_S + BUCKET_S > now - WINDOW_S]
             assert failed == sum(1 for e in inside if not e[2])
             assert np.allclose(sorted(lats), sorted(e[3] for e in inside if e[2]), rtol=1e-6)
     recent = [(r[0], r[1]) for r in win.recent]

@@ -28,9 +28,11 @@ def font(px: int, bold: bool = False) -> pygame.font.Font:
     return pygame.font.Font(str(BOLD if bold else REGULAR), max(6, int(px)))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def text(s: str, px: int, color: tuple[int, int, int], bold: bool = False) -> pygame.Surface:
-    """`s` rendered anti-aliased; cached, so drawing the same label each frame costs a blit."""
+    """`s` rendered anti-aliased; cached, so drawing the same label each frame costs a blit. The
+    cache holds the labels a frame draws many times over; numbers that change every frame (the
+    clock) pass through it, so it is kept to a size whose surfaces stay tens of MB at 1920x1080."""
     return font(px, bold).render(s, True, color)
 
 

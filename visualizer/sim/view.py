@@ -92,10 +92,10 @@ def dots(sim: "Simulation", now: float) -> RequestDots:
 
 def metrics(sim: "Simulation", now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     st = sim.stats
-    lats, n_fail = st.window.summary(now)
+    lats, n_fail, covered = st.window.summary(now)
     n_win = len(lats) + n_fail
     p50, p95, p99 = percentiles(lats)
-    span = min(WINDOW_S, now) or 1.0
+    span = covered or 1.0
     n_failed = sum(st.failed.values())
     finished = st.completed + n_failed
     recent = _recent(sim, now)
