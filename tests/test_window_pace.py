@@ -114,9 +114,17 @@ def test_a_long_rewind_is_announced_before_it_runs(screen, monkeypatch):
     monkeypatch.setattr(LessonPlayer, "estimate_seek_s", lambda self, t: 0.5)
     app.seek(live / 3)
     assert app.view.busy and app.player.time == live, "first a frame saying it rewinds"
-    app.set_paused(True)
-    app.advance_frame(1 / 60, screen)
+    times = []
+    for _ in range(40):
+        app.advance_frame(1 / 60, screen)
+        times.append(app.player.time)
+        if not app.view.busy:
+            break
     assert not app.view.busy and app.player.time == pytest.approx(live / 3)
+    assert len(times) > 3, "done a slice a frame, not in one long frame"
+    assert times[0] <= live / 3 and times == sorted(times), "from the checkpoint forward"
+    app.advance_frame(1 / 60, screen)
+    assert app.player.time > live / 3, "then it plays on"
 
 
 def test_restarts_do_not_keep_earlier_sessions_alive(screen):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import os
 import time
 from typing import Any, Callable
@@ -12,7 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
 import pygame  # noqa: E402
 
 from visualizer.i18n import other, t  # noqa: E402
-from visualizer.player import Governor, Pace, Player  # noqa: E402
+from visualizer.player import Governor, Pace, Player, Rewind  # noqa: E402
 from visualizer.render.fonts import ui_scale  # noqa: E402
 from visualizer.render.layout import Layout  # noqa: E402
 from visualizer.render.scene import Overlay, ViewState, draw_frame, fmt_speed, layout_for  # noqa: E402
@@ -33,6 +34,7 @@ from visualizer.ui.toast import Toasts  # noqa: E402
 
 SPEEDS = (0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 MAX_REAL_DT = 0.1
+REWIND_SLICE_S = 0.04       # wall seconds of replay a frame may spend on a long rewind
 EXIT_OK = 0
 
 
@@ -76,7 +78,7 @@ class App:
         self._command_hooks: list[CommandHook] = []
         self._widgets = WidgetStack()
         self.governor = Governor()
-        self._pending_seek: float | None = None
+        self._rewind: Rewind | None = None
         self.toasts = Toasts(self.ctx)
         self.menu = ContextMenu(self.ctx, self._picked)
         self.inspector = Inspector(self.ctx)
@@ -165,6 +167,9 @@ class App:
     # ---- actions ----------------------------------------------------------------------------
     def apply(self, cmd: Any) -> bool:
         """Send a command to the model; a refusal becomes a toast, never an exception."""
+        if self._rewind is not None:        # a command lands at the moment asked for, not half way
+            self._player.seek(self._rewind.target)
+            self._rewind, self.view.busy = None, ""
         try:
             self._player.apply(cmd)
         except C.CommandError as exc:
@@ -184,12 +189,16 @@ class App:
         self.toasts.show(message, bad=bad)
 
     def seek(self, when: float) -> None:
-        """Move the model to simulated time `when`. A rewind that will take a while is announced
-        first: this frame shows "Rewinding…", the next one does it."""
-        if self._player.estimate_seek_s(when) > 0.2:
-            self._pending_seek = when
+        """Move the model to simulated time `when`. A rewind that would take a while says
+        "Rewinding…" and is done a slice a frame (about REWIND_SLICE_S of work each)."""
+        cost = self._player.estimate_seek_s(when)
+        if cost > 0.2:
+            start = self._player.restore_point(when)
+            slices = max(1, math.ceil(cost / REWIND_SLICE_S))
+            self._rewind = Rewind(start, when, max(1e-3, (when - start) / slices))
             self.view.busy = t("busy.rewinding", self.view.lang)
             return
+        self._rewind = None
         self._player.seek(when)
         self.refresh()
 
@@ -336,13 +345,12 @@ class App:
         The window moves the model by real_dt x speed unless paused (real_dt capped, so a stall is
         not a jump). A recorder moves the model itself, exactly, and passes its `pace` instead.
         """
-        if self._pending_seek is not None:
-            target, self._pending_seek, self.view.busy = self._pending_seek, None, ""
-            self._player.seek(target)
-            self.refresh()
+        rewinding = self._rewind is not None
+        if rewinding and self._rewind.advance(self._player):
+            self._rewind, self.view.busy = None, ""
         if pace is None:
             real_dt = min(max(real_dt, 0.0), MAX_REAL_DT)
-            asked = 0.0 if self.view.paused else real_dt * self.view.speed
+            asked = 0.0 if self.view.paused or rewinding else real_dt * self.view.speed
             allowed = self.governor.allow(asked)
             work, started = self._player.work(), time.perf_counter()
             if allowed > 0:

@@ -170,6 +170,10 @@ class LessonPlayer:
         """Events the model has scheduled so far (the window paces itself by their cost)."""
         return self.sim.work()
 
+    def restore_point(self, t: float) -> float:
+        """The time of the checkpoint a seek to `t` would start from (a long rewind starts there)."""
+        return self.timeline.restore_point(min(t, self.timeline.horizon))
+
     def estimate_seek_s(self, t: float) -> float:
         """About how long seek(t) takes (wall seconds): the window warns before a long rewind."""
         return self.timeline.estimate_seek_s(t)

@@ -21,6 +21,7 @@ class Player(Protocol):
     def seek(self, t: float) -> None: ...
     def work(self) -> int: ...
     def estimate_seek_s(self, t: float) -> float: ...
+    def restore_point(self, t: float) -> float: ...
     def snapshot(self) -> Snapshot: ...
     def request_info(self, req_id: int) -> dict | None: ...
     def actions_for(self, node_id: str) -> list: ...
@@ -61,6 +62,26 @@ class Governor:
 
 def _smooth(old: float, sample: float) -> float:
     return sample if old <= 0 else 0.8 * old + 0.2 * sample
+
+
+@dataclass
+class Rewind:
+    """A long seek spread over frames so none stalls: first the checkpoint it starts from, then
+    forward a slice a frame (`step` simulated seconds), the picture saying "Rewinding…"."""
+
+    start: float
+    target: float
+    step: float
+    begun: bool = False
+
+    def advance(self, player: "Player") -> bool:
+        """One frame's slice; True once the target is reached."""
+        if not self.begun:
+            self.begun = True
+            player.seek(self.start)
+        else:
+            player.seek(min(self.target, player.time + self.step))
+        return player.time >= self.target - 1e-12
 
 
 @dataclass(frozen=True)

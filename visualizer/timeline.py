@@ -138,6 +138,13 @@ class Timeline:
             self._restore(i)
         self.advance_to(t)
 
+    def restore_point(self, t: float) -> float:
+        """Where a seek to `t` would start replaying: a checkpoint at or before it, or now if that
+        is nearer."""
+        i = max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
+        c = self.checkpoints[i]
+        return self.sim.time if self.sim.time <= t and c.t <= self.sim.time else c.t
+
     def estimate_seek_s(self, t: float) -> float:
         """About how long seek(t) will take, in wall seconds (to warn before a long rewind)."""
         t = max(0.0, min(t, self.horizon))
