@@ -166,6 +166,15 @@ class LessonPlayer:
         self.index = k
         self._recheck_after_seek()
 
+    def dispose(self) -> None:
+        """Let go of everything this session holds, breaking its reference cycles so it is freed
+        at once (the window calls it when it restarts or switches lesson)."""
+        tl = self.timeline
+        tl.sim.dispose()
+        tl.checkpoints.clear()
+        tl.log.clear()
+        tl.make = None  # type: ignore[assignment]
+
     def work(self) -> int:
         """Events the model has scheduled so far (the window paces itself by their cost)."""
         return self.sim.work()
