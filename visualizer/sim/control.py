@@ -31,22 +31,27 @@ def _node(sim: "Simulation", node_id: str) -> Node:
     return node
 
 
-def _balancer(sim: "Simulation", lb_id: str | None) -> Balancer:
-    if lb_id is None:
-        if len(sim.balancers) != 1:
-            raise CommandError("say which load balancer: the design has "
-                               f"{len(sim.balancers) or 'no'} load balancers")
-        return sim.balancers[0]
-    node = _node(sim, lb_id)
-    if not isinstance(node, Balancer):
-        raise CommandError(f"{lb_id} is a {node.kind}, not a load_balancer")
+def _named_or_only(sim: "Simulation", node_id: str | None, only: list[Any], cls: type,
+                   which: tuple[str, str, str]) -> Any:
+    """The node `node_id` names, which must be a `cls`; with no id, the only one of `only`.
+    `which` names them: (one, many, kind), e.g. ("load balancer", "load balancers", "load_balancer")."""
+    one, many, kind = which
+    if node_id is None:
+        if len(only) != 1:
+            raise CommandError(f"say which {one}: the design has {len(only) or 'no'} {many}")
+        return only[0]
+    node = _node(sim, node_id)
+    if not isinstance(node, cls):
+        raise CommandError(f"{node_id} is a {node.kind}, not a {kind}")
     return node
 
 
-def _accepts(node: Node, action: str) -> None:
-    """CommandError unless the node's kind lists `action` among the actions it accepts."""
-    if action not in registry.spec(node.kind).actions:
-        raise CommandError(f"{node.id} is a {node.kind}; '{action}' does not apply to it")
+BALANCERS = ("load balancer", "load balancers", "load_balancer")
+CLUSTERS = ("database", "database clusters", "database")
+
+
+def _balancer(sim: "Simulation", lb_id: str | None) -> Balancer:
+    return _named_or_only(sim, lb_id, sim.balancers, Balancer, BALANCERS)
 
 
 def front_of(sim: "Simulation", node: Node) -> Balancer | None:
@@ -59,14 +64,8 @@ def front_of(sim: "Simulation", node: Node) -> Balancer | None:
 
 def _cluster(sim: "Simulation", node_id: str | None) -> "Cluster":
     if node_id is None:
-        if len(sim.clusters) != 1:
-            raise CommandError("say which database: the design has "
-                               f"{len(sim.clusters) or 'no'} database clusters")
-        return sim.clusters[0]
-    node = _node(sim, node_id)
-    if not isinstance(node, Database):
-        raise CommandError(f"{node_id} is a {node.kind}, not a database")
-    return node.cluster
+        return _named_or_only(sim, None, sim.clusters, Database, CLUSTERS)
+    return _named_or_only(sim, node_id, [], Database, CLUSTERS).cluster
 
 
 # ---- checks: raise CommandError, change nothing ------------------------------------------------
