@@ -22,7 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "tag.primary": {"en": "PRIMARY", "ko": "주 DB"},
     "tag.former_primary": {"en": "FORMER PRIMARY", "ko": "이전 주 DB"},
     "tag.replica": {"en": "REPLICA", "ko": "부 DB"},
-    "tier": {"en": "size: {tier}", "ko": "사양: {tier}"},
+    "tier": {"en": "size: {tier} · {n} workers", "ko": "사양: {tier} · 워커 {n}"},
     # inspector lines
     "insp.tier": {"en": "Machine size", "ko": "서버 사양"},
     "dns.points": {"en": "answers with {target}'s IP", "ko": "{target}의 IP를 알려 줌"},

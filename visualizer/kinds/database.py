@@ -32,7 +32,7 @@ def _tier_line(view: "NodeView", lang: str) -> str:
     if view.role == REPLICA and view.lag_ms is not None:
         line = t("lag", lang, ms=f"{view.lag_ms:.0f}")
         return line + (f" · {t('pending.short', lang, n=view.pending_writes)}" if view.pending_writes else "")
-    return t("tier", lang, tier=view.tier) if view.tier else ""
+    return t("tier", lang, tier=view.tier, n=view.workers) if view.tier else ""
 
 
 def _facts(model: Any, db: Database, now: float) -> dict[str, str]:

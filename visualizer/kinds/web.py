@@ -20,7 +20,7 @@ class WebServerNode(schema.ServerBase):
 
 
 def _line(view: Any, lang: str) -> str:
-    return t("tier", lang, tier=view.tier) if view.tier else ""
+    return t("tier", lang, tier=view.tier, n=view.workers) if view.tier else ""
 
 
 SPEC = registry.register(registry.KindSpec(

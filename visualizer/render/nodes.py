@@ -262,12 +262,15 @@ def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple
 
 
 def _beside(card: pygame.Rect, size: tuple[int, int], lay: Layout, gap: int, down: int) -> pygame.Rect:
-    """Where a label about a card goes: right of it, else left, else under it, whichever first
-    stays inside the picture and off the other cards (a crowded column keeps its labels readable)."""
-    others = [lay.rect(i) for i, _ in lay.shown(lay.ids) if lay.rect(i) != card]
+    """Where a label about a card goes: right of it, else left, else under its badge, whichever
+    first stays inside the picture and off the other cards and every card's badge (a crowded
+    column keeps its labels readable, and a "LB still thinks it's up" badge is never covered)."""
+    badge = round(30 * lay.scale * lay.card_scale)      # the strip under a card its badge may use
+    rects = [lay.rect(i) for i, _ in lay.shown(lay.ids)]
+    others = [r for r in rects if r != card] + [pygame.Rect(r.left, r.bottom, r.width, badge) for r in rects]
     spots = [{"topleft": (card.right + gap, card.top + down)},
              {"topright": (card.left - gap, card.top + down)},
-             {"midtop": (card.centerx, card.bottom + gap + down)}]
+             {"midtop": (card.centerx, card.bottom + badge + gap + down)}]
     for spot in spots:
         box = pygame.Rect((0, 0), size)
         for anchor, pos in spot.items():
