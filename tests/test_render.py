@@ -247,3 +247,14 @@ def test_a_former_primary_is_not_tagged_primary():
 
     for lang in ("en", "ko"):
         assert t("tag.former_primary", lang) != t("tag.primary", lang)
+
+
+def test_a_server_card_says_its_size_and_its_workers():
+    """'small' meant 1 worker in lesson 2 and 4 in lesson 3: the card now says both."""
+    from visualizer.sim import registry
+
+    for name, kind in (("load-balancer", "web_server"), ("replication", "db_primary")):
+        view = next(n for n in snapshot_of(load(name)).nodes if n.kind == kind)
+        for lang in ("en", "ko"):
+            line = registry.spec(kind).card(view, lang)
+            assert view.tier in line and str(view.workers) in line, (name, lang, line)
