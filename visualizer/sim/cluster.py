@@ -54,9 +54,6 @@ class Cluster:
         """Keys of the writes after number `lsn` (lsn >= base: serving replicas pin the log)."""
         return self.keys[max(0, lsn - self.base):]
 
-    def members(self) -> list["Database"]:
-        return ([self.primary] if self.primary is not None else []) + list(self.replicas)
-
     def add_replica(self, rep: "Database") -> None:
         """A replica joins (a new one, or a former primary back as one)."""
         self.replicas.append(rep)
@@ -109,10 +106,6 @@ class Cluster:
         if prim is not None and prim.status == UP:
             return prim, ""
         return None, "node_down"
-
-    def is_stale(self, key: int, applied: int) -> bool:
-        """True when a copy that has applied `applied` writes holds an older `key` than the primary."""
-        return self.key_last.get(key, 0) > applied
 
     def promote(self, rep: "Database", now: float) -> int:
         """Make `rep` the primary; writes it had not applied are lost. Returns how many."""

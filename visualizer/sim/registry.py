@@ -56,9 +56,6 @@ class KindSpec:
     facts: Facts = _no_facts                   # kind-specific facts for the snapshot (NodeView.extra)
     strings: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {"en", "ko"}
 
-    def has(self, role: str) -> bool:
-        return role in self.roles
-
     def place(self, role: str) -> tuple[int, int]:
         """(column, order in the column) of a node of this kind with this role."""
         return self.column, self.role_order.get(role, self.order)

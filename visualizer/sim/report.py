@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from visualizer.sim.snapshot import SERIES_COLUMNS
-from visualizer.sim.window import WINDOW_S, SlidingWindow  # noqa: F401  (WINDOW_S re-exported)
+from visualizer.sim.window import SlidingWindow
 
 if TYPE_CHECKING:
     from visualizer.sim.model import Simulation

@@ -13,7 +13,8 @@ from visualizer.sim import registry
 from visualizer.sim.components.balancer import Backend
 from visualizer.sim.components.database import Database
 from visualizer.sim.nodes import Node
-from visualizer.sim.report import WINDOW_S, percentiles
+from visualizer.sim.report import percentiles
+from visualizer.sim.window import WINDOW_S
 from visualizer.sim.requests import KIND_NAMES, user_ip
 from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import (ON_LINK, LinkView, Metrics, NodeView, Outcome, RequestDots,

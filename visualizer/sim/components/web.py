@@ -30,11 +30,6 @@ class WebServer(Server):
         self.calls_out = bool(dbs)
         self.call_lat = self.lat[dbs[0].id] if dbs else 0.0
 
-    def copy_wiring_from(self, tpl: "WebServer") -> None:
-        """A clone calls what its template calls."""
-        self.clusters = list(tpl.clusters)
-        self.calls_out, self.call_lat = tpl.calls_out, tpl.call_lat
-
     def callee(self, req: "Request") -> tuple["Node | None", str]:
         clusters = self.clusters
         cluster = clusters[0] if len(clusters) == 1 else clusters[req.key % len(clusters)]
