@@ -137,3 +137,35 @@ def test_restarts_do_not_keep_earlier_sessions_alive(screen):
         counts.append(gc.get_freeze_count())
     # each earlier session would stay frozen for good (thousands of objects a restart)
     assert counts[-1] - counts[0] < 100, counts
+
+
+def test_next_to_a_far_beat_on_a_busy_model_runs_there_over_frames_and_lands_alike(screen):
+    """At a high rate, Next ran seconds of model in one frame (a 250 ms stall in the window fuzz);
+    now it runs there a slice a frame and lands exactly where an immediate Next does."""
+    from visualizer.sim import commands as C
+
+    def busy_app() -> App:
+        sc = load("single-server")
+        app = App(lambda: LessonPlayer(sc), sc)
+        install_lesson(app, LESSONS)
+        app.advance_frame(1 / 60, screen)
+        app.apply(C.SetRate(3000.0))
+        for _ in range(3):
+            app.advance_frame(1 / 60, screen)
+        return app
+
+    slow, quick = busy_app(), busy_app()
+    due = slow.player.runs_forward_to()
+    assert due is not None and due - slow.player.time > 5
+    slow.governor.per_event, slow.governor.events_per_s = 1e-5, 20_000.0   # 0.2 s a simulated second
+    enter = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_PAGEDOWN, mod=0, unicode="", scancode=0)
+    slow.handle_event(enter)
+    assert slow.view.busy and slow.player.index == 0
+    frames = 0
+    while slow.view.busy and frames < 500:
+        slow.advance_frame(1 / 60, screen)
+        frames += 1
+    assert frames > 5 and slow.player.index == 1 and slow.player.time == pytest.approx(due)
+    quick.player.next()
+    assert quick.player.index == 1 and quick.player.time == slow.player.time
+    assert quick.player.sim.report() == slow.player.sim.report()

@@ -13,7 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
 import pygame  # noqa: E402
 
 from visualizer.i18n import other, t  # noqa: E402
-from visualizer.player import Governor, Pace, Player, Rewind  # noqa: E402
+from visualizer.player import Forward, Governor, Pace, Player, Rewind  # noqa: E402
 from visualizer.render.fonts import ui_scale  # noqa: E402
 from visualizer.render.layout import Layout  # noqa: E402
 from visualizer.render.scene import Overlay, ViewState, draw_frame, fmt_speed, layout_for  # noqa: E402
@@ -78,7 +78,7 @@ class App:
         self._command_hooks: list[CommandHook] = []
         self._widgets = WidgetStack()
         self.governor = Governor()
-        self._rewind: Rewind | None = None
+        self._rewind: Rewind | Forward | None = None
         self.toasts = Toasts(self.ctx)
         self.menu = ContextMenu(self.ctx, self._picked)
         self.inspector = Inspector(self.ctx)
@@ -168,7 +168,7 @@ class App:
     def apply(self, cmd: Any) -> bool:
         """Send a command to the model; a refusal becomes a toast, never an exception."""
         if self._rewind is not None:        # a command lands at the moment asked for, not half way
-            self._player.seek(self._rewind.target)
+            self._rewind.finish(self._player)
             self._rewind, self.view.busy = None, ""
         try:
             self._player.apply(cmd)
@@ -201,6 +201,17 @@ class App:
         self._rewind = None
         self._player.seek(when)
         self.refresh()
+
+    def run_forward(self, target: float, then: Callable[[], None]) -> bool:
+        """Run the model to `target`, then call `then`: at once if that fits in a frame, else a
+        slice a frame under "Fast-forwarding…" (True: spread over frames)."""
+        g = self.governor
+        per_s = g.per_event * g.events_per_s          # wall seconds a simulated second costs
+        if per_s <= 0 or (target - self._player.time) * per_s <= 0.2:
+            return False
+        self._rewind = Forward(target, max(1e-3, REWIND_SLICE_S / per_s), then)
+        self.view.busy = t("busy.forward", self.view.lang)
+        return True
 
     def toggle_pause(self) -> None:
         self.view.paused = not self.view.paused

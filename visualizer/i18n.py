@@ -206,6 +206,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "toast.rec_fail": {"en": "Recording failed: {why}", "ko": "녹화 실패: {why}"},
     "toast.shot": {"en": "Screenshot saved: {path}", "ko": "스크린샷 저장됨: {path}"},
     "busy.rewinding": {"en": "Rewinding…", "ko": "되감는 중…"},
+    "busy.forward": {"en": "Fast-forwarding to the next beat…", "ko": "다음 장면까지 빨리 감는 중…"},
     "algo.round_robin": {"en": "round robin", "ko": "라운드 로빈"},
     "algo.weighted_round_robin": {"en": "weighted round robin", "ko": "가중 라운드 로빈"},
     "algo.least_connections": {"en": "least connections", "ko": "최소 연결"},

@@ -152,6 +152,13 @@ class LessonPlayer:
             self.summary_at, self.ended = self.sim.time, True
             self.timeline.pin()          # a step back and forth lands here, restored, not replayed
 
+    def runs_forward_to(self) -> float | None:
+        """When Next would run the model forward to new history (the next beat not reached yet, no
+        task waiting), the time it runs to; else None (Next replays, does a task, or ends)."""
+        if self.ended or self.waiting or self.index + 1 >= len(self.beats) or self.index + 1 < len(self.starts):
+            return None
+        return self._next_due()
+
     def previous(self) -> None:
         """Back one step: from the summary card to the last beat, else to the beat before."""
         self.go_to(self.index if self.ended else max(0, self.index - 1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from visualizer.sim.snapshot import Snapshot
 
@@ -82,6 +82,31 @@ class Rewind:
         else:
             player.seek(min(self.target, player.time + self.step))
         return player.time >= self.target - 1e-12
+
+    def finish(self, player: "Player") -> None:
+        player.seek(self.target)
+
+
+@dataclass
+class Forward:
+    """A long run forward (Next to a beat seconds away at a high rate) spread over frames: the
+    model runs `step` simulated seconds a frame until `target`, then `then()` (entering the beat)."""
+
+    target: float
+    step: float
+    then: Callable[[], None]
+
+    def advance(self, player: "Player") -> bool:
+        """One frame's slice; the last one is `then` (Next itself runs the rest and enters)."""
+        if self.target - player.time > self.step:
+            player.step(self.step)
+            return False
+        self.then()
+        return True
+
+    def finish(self, player: "Player") -> None:
+        while not self.advance(player):
+            pass
 
 
 @dataclass(frozen=True)

@@ -223,9 +223,14 @@ class LessonControls:
         app.bind(Binding("menu", (k.K_m,), shown="M", help="key.menu"), self.menu.toggle)
 
     def beat_key(self, move: Callable[[LessonPlayer], None]) -> Callable[[], None]:
-        """A key handler that moves the lesson and shows the result at once."""
+        """A key handler that moves the lesson and shows the result at once. Next to a beat a
+        long way ahead (seconds of a busy model) runs there over several frames instead."""
         def run() -> None:
-            move(self.app.player)
+            p = self.app.player
+            due = p.runs_forward_to() if move is LessonPlayer.next else None
+            if due is not None and self.app.run_forward(due, lambda: (p.next(), self.app.refresh())):
+                return
+            move(p)
             self.app.refresh()
         return run
 
