@@ -139,19 +139,14 @@ class Server(Node):
             plan.append((now, e, i, i, IN_SERVICE, True))
         model.answer(req, self, e)
 
-    def on_answer(self, req: "Request", t: float) -> bool:
-        """The node this server called answers `req`, reaching it at `t`: the held worker is free
-        then. True: answer upward at `t` (a kind with more to do returns False and goes on)."""
-        self.release(req, t)
-        return True
-
     # ---- owner methods: every change to workers, queue and visits --------------------------------
 
-    def release(self, req: "Request", t: float) -> None:
-        """The worker held for `req` is free at `t` (its call was answered or abandoned)."""
+    def release(self, req: "Request", t: float) -> bool:
+        """The worker held for `req` is free at `t` (its call was answered or abandoned). True,
+        so it can serve as on_answer too."""
         v = self.visits.get(req)
         if v is None or v.leaves is not None:
-            return                  # gone with a crash, or already released
+            return True             # gone with a crash, or already released
         v.leaves = t
         v.counted = True
         self.held -= 1
@@ -161,6 +156,11 @@ class Server(Node):
         self.sojourn += t - v.arrived
         if self.queue and self.free[0] < self.release_at:
             self._ensure_release()
+        return True
+
+    # The node this server called answers `req`, reaching it at `t`: the held worker is free then.
+    # True: answer upward at `t` (a kind with more to do overrides it, returns False, goes on).
+    on_answer = release
 
     def answer_early(self, req: "Request", t_back: float, now: float) -> None:
         """The node this server called died under the call: the worker is free now, not at t_back."""
