@@ -106,6 +106,8 @@ class Stats:
         for k in range(len(rows), upto):
             b = self.cur if k == self.cur_k else (0, 0, 0, 0, ())
             self.latencies.add_many(b[4])
+            if self.keep_window:
+                self.window.close(b[4], b[2])
             p50, p95, p99 = percentiles(b[4])
             rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3]))
         if self.cur_k < upto:
@@ -134,7 +136,14 @@ class Stats:
             self.failed[reason] = self.failed.get(reason, 0) + 1
             b[2] += 1
         if self.keep_window:
-            self.window.add(t, rid, node, ok, reason, kind, lat_ms)
+            self.window.add(t, rid, node, ok, reason, kind)
+
+    def window_summary(self, now: float) -> tuple[list[float], int, float]:
+        """(latencies, failures, seconds covered) of the live window: the last closed seconds and
+        the one still open (see window.py)."""
+        self.close_rows(int(now))
+        is_open = self.cur_k == int(now)
+        return self.window.summary(now, self.cur[4] if is_open else (), self.cur[2] if is_open else 0)
 
     def series_array(self, upto: int) -> np.ndarray:
         """Closed rows as a float array of shape (n, len(SERIES_COLUMNS))."""

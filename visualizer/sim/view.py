@@ -93,7 +93,7 @@ def dots(sim: "Simulation", now: float) -> RequestDots:
 
 def metrics(sim: "Simulation", now: float) -> tuple[Metrics, tuple[Outcome, ...]]:
     st = sim.stats
-    lats, n_fail, covered = st.window.summary(now)
+    lats, n_fail, covered = st.window_summary(now)
     n_win = len(lats) + n_fail
     p50, p95, p99 = percentiles(lats)
     span = covered or 1.0

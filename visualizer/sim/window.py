@@ -1,51 +1,33 @@
-"""The last few seconds of outcomes, kept compact: what the live metrics and the animations read.
+"""The last few seconds of outcomes: what the live metrics and the animations read.
 
-Finished requests land in quarter-second buckets (their latencies and a count of failures), so
-the window costs a time-travel checkpoint about 9 bytes a request rather than a tuple; the
+The live metrics (last WINDOW_S seconds) come from the per-second counters Stats keeps anyway:
+the latencies and failures of the last closed seconds (`seconds`, filled as rows close) and of the
+second still open, so a finished request costs the window nothing but its animation tuple. The
 outcomes of the last second, which the picture animates, are kept as tuples, at most MAX_RECENT.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
-WINDOW_S = 5.0            # span of the live metrics
-BUCKET_S = 0.25
+WINDOW_S = 5.0            # span of the live metrics (to the whole second)
 RECENT_S = 1.0            # span of the outcomes the picture animates
 MAX_RECENT = 2_000
 
 Recent = tuple[int, float, str, bool, str, int]   # id, t, node, ok, reason, kind
 
 
-class Bucket:
-    """Outcomes of one quarter second starting at t0: latencies of the answered, count of the failed."""
-
-    __slots__ = ("t0", "ok_ms", "failed")
-
-    def __init__(self, t0: float) -> None:
-        self.t0 = t0
-        self.ok_ms: list[float] = []
-        self.failed = 0
-
-
 class SlidingWindow:
-    """Outcomes of the last WINDOW_S seconds (to the quarter second), and those of the last
-    RECENT_S as tuples."""
+    """The last closed seconds' latencies and failures, and the last RECENT_S of outcomes."""
 
     def __init__(self) -> None:
-        self.buckets: deque[Bucket] = deque()
-        self.last: Bucket | None = None   # the newest bucket
+        self.seconds: deque[tuple[list[float], int]] = deque(maxlen=int(WINDOW_S))
         self.recent: deque[Recent] = deque(maxlen=MAX_RECENT)
         self.added = 0                    # outcomes ever added (the view's cache counts on it)
 
-    def add(self, t: float, rid: int, node: str, ok: bool, reason: str, kind: int, ms: float) -> None:
-        b = self.last
-        if b is None or t >= b.t0 + BUCKET_S:
-            b = self._new_bucket(t)
-        if ok:
-            b.ok_ms.append(ms)
-        else:
-            b.failed += 1
+    def add(self, t: float, rid: int, node: str, ok: bool, reason: str, kind: int) -> None:
+        """One finished request, for the animations."""
         self.added += 1
         recent = self.recent
         recent.append((rid, t, node, ok, reason, kind))
@@ -54,24 +36,17 @@ class SlidingWindow:
             while recent[0][1] < cut:
                 recent.popleft()
 
-    def _new_bucket(self, t: float) -> Bucket:
-        buckets = self.buckets
-        b = self.last = Bucket(t - t % BUCKET_S)
-        buckets.append(b)
-        while buckets[0].t0 + BUCKET_S <= t - WINDOW_S:
-            buckets.popleft()
-        return b
+    def close(self, lats: Any, failed: int) -> None:
+        """A whole second closed with these latencies and this many failures."""
+        self.seconds.append((lats, failed))
 
-    def summary(self, now: float) -> tuple[list[float], int, float]:
-        """(latencies of the answered, number failed, seconds covered) over the quarter seconds
-        that end after now - WINDOW_S: the last WINDOW_S seconds, to the quarter second."""
-        lo = now - WINDOW_S
+    def summary(self, now: float, open_lats: Any, open_failed: int) -> tuple[list[float], int, float]:
+        """(latencies of the answered, number failed, seconds covered) over the last closed
+        seconds (up to WINDOW_S of them) and the second still open."""
         lats: list[float] = []
         failed = 0
-        since = max(0.0, lo)
-        for b in self.buckets:
-            if b.t0 + BUCKET_S > lo:
-                since = min(since, b.t0)
-                lats.extend(b.ok_ms)
-                failed += b.failed
-        return lats, failed, now - since
+        for ms, f in self.seconds:
+            lats.extend(ms)
+            failed += f
+        lats.extend(open_lats)
+        return lats, failed + open_failed, len(self.seconds) + (now - int(now))
