@@ -131,7 +131,7 @@ class Timeline:
         """Move to simulated time `t`: restore the nearest checkpoint at or before it (behind or
         ahead of now) when that saves replay, then run forward."""
         t = max(0.0, t)
-        i = max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
+        i = self._at_or_before(t)
         c = self.checkpoints[i]
         ahead = c.t > self.sim.time and c.work - self.sim.work() > self.every_events // 2
         if t < self.sim.time or ahead:
@@ -141,14 +141,14 @@ class Timeline:
     def restore_point(self, t: float) -> float:
         """Where a seek to `t` would start replaying: a checkpoint at or before it, or now if that
         is nearer."""
-        i = max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
+        i = self._at_or_before(t)
         c = self.checkpoints[i]
         return self.sim.time if self.sim.time <= t and c.t <= self.sim.time else c.t
 
     def estimate_seek_s(self, t: float) -> float:
         """About how long seek(t) will take, in wall seconds (to warn before a long rewind)."""
         t = max(0.0, min(t, self.horizon))
-        i = max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
+        i = self._at_or_before(t)
         c = self.checkpoints[i]
         start_t, start_work = c.t, c.work
         if not (t < self.sim.time or c.t > self.sim.time):
@@ -173,6 +173,10 @@ class Timeline:
         return sum(len(c.blob) for c in self.checkpoints)
 
     # ---- internals -------------------------------------------------------------------------------
+
+    def _at_or_before(self, t: float) -> int:
+        """Index of the latest checkpoint at or before time `t` (the first one if none)."""
+        return max(0, bisect.bisect_right([c.t for c in self.checkpoints], t) - 1)
 
     def _run(self, stop: float) -> None:
         """run_until(stop) in slices, checkpointing new history as work accumulates."""
