@@ -128,3 +128,15 @@ def pygame_display():
     pygame.font.init()
     pygame.display.set_mode((64, 64))
     yield
+
+
+def tiny_lesson(**meta: Any) -> Scenario:
+    """Three beats (the second a task for the student) on a balancer and two servers, one second."""
+    beats = [{"at": 0.0, "caption": {"en": "First: the users arrive.", "ko": "첫째"}, "highlight": ["lb"]},
+             {"at": 0.5, "caption": {"en": "Second: web1 fails.", "ko": "둘째"}, "action": "fail", "node": "web1",
+              "wait": True},
+             {"at": 0.6, "caption": {"en": "Third: the balancer notices.", "ko": "셋째"}}]
+    nodes = [{"id": "users", "kind": "client"}, {"id": "lb", "kind": "load_balancer"},
+             {"id": "web1", "kind": "web_server"}, {"id": "web2", "kind": "web_server"}]
+    links = [("users", "lb"), ("lb", "web1"), ("lb", "web2")]
+    return make_scenario(nodes, links, {"rate": 50.0}, beats, duration=1.0, speed=0.25, lesson=9, **meta)

@@ -16,7 +16,7 @@ import imageio_ffmpeg  # noqa: E402
 import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 
-from conftest import make_scenario  # noqa: E402
+from conftest import tiny_lesson  # noqa: E402
 from visualizer.cli import main  # noqa: E402
 from visualizer.record import Progress, lesson_frame_count, lesson_plan, record_to, render_frames, summary_frames  # noqa: E402
 from visualizer.record_video import Recorder, screenshot  # noqa: E402
@@ -65,14 +65,7 @@ def test_gif_keeps_every_frame_and_the_size(tmp_path: Path) -> None:
 
 
 def small_lesson():
-    beats = [{"at": 0.0, "caption": {"en": "First: the users arrive.", "ko": "첫째"}, "highlight": ["lb"]},
-             {"at": 0.5, "caption": {"en": "Second: web1 fails.", "ko": "둘째"}, "action": "fail", "node": "web1",
-              "wait": True},
-             {"at": 0.6, "caption": {"en": "Third: the balancer notices.", "ko": "셋째"}}]
-    nodes = [{"id": "users", "kind": "client"}, {"id": "lb", "kind": "load_balancer"},
-             {"id": "web1", "kind": "web_server"}, {"id": "web2", "kind": "web_server"}]
-    links = [("users", "lb"), ("lb", "web1"), ("lb", "web2")]
-    return make_scenario(nodes, links, {"rate": 50.0}, beats, duration=1.0, speed=0.25, lesson=9)
+    return tiny_lesson()
 
 
 def test_lesson_frames_hold_each_caption_and_change_at_each_beat() -> None:

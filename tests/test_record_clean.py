@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from conftest import make_scenario  # noqa: E402
+from conftest import tiny_lesson  # noqa: E402
 from test_record import decode  # noqa: E402
 from visualizer.cli import main  # noqa: E402
 from visualizer.record import render_frames  # noqa: E402
@@ -29,15 +29,7 @@ SIZE = (640, 360)
 
 def summary_lesson():
     """Three beats (the second a task), then a summary card."""
-    beats = [{"at": 0.0, "caption": {"en": "First: the users arrive.", "ko": "첫째"}},
-             {"at": 0.5, "caption": {"en": "Second: web1 fails.", "ko": "둘째"}, "action": "fail", "node": "web1",
-              "wait": True},
-             {"at": 0.6, "caption": {"en": "Third: the balancer notices.", "ko": "셋째"}}]
-    nodes = [{"id": "users", "kind": "client"}, {"id": "lb", "kind": "load_balancer"},
-             {"id": "web1", "kind": "web_server"}, {"id": "web2", "kind": "web_server"}]
-    links = [("users", "lb"), ("lb", "web1"), ("lb", "web2")]
-    return make_scenario(nodes, links, {"rate": 50.0}, beats, duration=1.0, speed=0.25, lesson=9,
-                         summary={"en": "Two servers beat one.", "ko": "둘이 하나보다 낫다."})
+    return tiny_lesson(summary={"en": "Two servers beat one.", "ko": "둘이 하나보다 낫다."})
 
 
 def frames_of(sc, clean: bool, **kw) -> list[np.ndarray]:
