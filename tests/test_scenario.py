@@ -298,6 +298,9 @@ BOUNDS = [
     (("traffic",), "traffic.rate", "rate", 0, 100_000),
     (("traffic",), "traffic.read_ratio", "read_ratio", 0, 1),
     (("traffic",), "traffic.timeout_ms", "timeout_ms", 1, 600_000),
+    (("traffic",), "traffic.key_skew", "key_skew", 0, 3),
+    (("traffic",), "traffic.static_ratio", "static_ratio", 0, 1),
+    (("traffic",), "traffic.object_skew", "object_skew", 0, 3),
     (("nodes", 1), "nodes[lb].health_check_ms", "health_check_ms", 10, 600_000),
     (("nodes", 1), "nodes[lb].mtbf_s", "mtbf_s", 1, 31_536_000),
     (("nodes", 2), "nodes[web1].mttr_s", "mttr_s", 0.1, 31_536_000),
@@ -311,6 +314,7 @@ BOUNDS = [
     (("timeline", 0), "timeline[0].at", "at", 0, 86_400),
     (("timeline", 0), "timeline[0].rate", "rate", 0, 100_000),
     (("timeline", 0), "timeline[0].speed", "speed", 0.01, 100),
+    (("timeline", 0), "timeline[0].seconds", "seconds", 0, 86_400),
 ]
 NAN, INF = float("nan"), float("inf")
 

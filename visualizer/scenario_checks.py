@@ -169,6 +169,8 @@ def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat
     if beat.node is not None and a not in ("set_rate",) and ids[beat.node] not in allowed:
         raise ScenarioError(path, f"{key}.action", f"'{a}' makes no sense for {beat.node} "
                             f"(a {ids[beat.node]}); it needs a {' or '.join(allowed)}")
+    if a == "add_cache" and beat.node is None and len(_with(ids, reg.CACHE)) != 1:
+        raise ScenarioError(path, f"{key}.node", "add_cache needs the id of the cache to copy")
     if a == "add_server" and beat.node is None and len(_with(ids, reg.BALANCER)) != 1:
         raise ScenarioError(path, f"{key}.node", "add_server needs the load balancer's id")
     if a == "remove_server" and beat.node is not None:

@@ -46,6 +46,7 @@ LagMs = between(0, TEN_MIN_MS)
 ReplaceS = between(0, DAY_S)
 LatencyMs = between(0, 60_000)
 AtS = between(0, DAY_S)
+Skew = between(0, 3)                          # Zipf exponent: 0 uniform, about 1 for the web
 
 
 class Strict(BaseModel):
@@ -78,6 +79,10 @@ class Traffic(Strict):
     timeout_ms: TimeoutMs = 2_000.0
     clients: Annotated[int, Field(ge=1, le=1_000_000)] = 1_000
     keys: Annotated[int, Field(ge=1, le=10_000_000)] = 1_000
+    key_skew: Skew = 0.0            # Zipf exponent of key popularity; 0: every key alike
+    static_ratio: Share = 0.0       # share of requests for static files (images, CSS, scripts)
+    objects: Annotated[int, Field(ge=1, le=10_000_000)] = 1_000   # distinct static files
+    object_skew: Skew = 0.0         # Zipf exponent of their popularity
 
 
 class NodeBase(Strict):
@@ -142,6 +147,7 @@ class Beat(Strict):
     node: str | None = None
     rate: Rate | None = None
     algorithm: Algorithm | None = None
+    seconds: TtlS | None = None         # set_ttl: the new TTL of a cache or CDN edge (0: never expires)
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from visualizer.sim.nodes import UP
 from visualizer.sim.requests import WRITE
@@ -41,6 +41,7 @@ class Cluster:
         self.restored_total = 0
         self.read_rr = 0
         self.promote_have = 0                # writes the last promoted replica had applied
+        self.caches: list[Any] = []          # caches holding its keys: told of every write
 
     @property
     def committed(self) -> int:
@@ -72,6 +73,8 @@ class Cluster:
         self.key_last[key] = lsn
         if len(self.times) >= self.trim_at:
             self.trim(now)
+        for cache in self.caches:
+            cache.written(key, lsn, now)
         return lsn
 
     def trim(self, now: float) -> None:

@@ -119,8 +119,41 @@ class SetAlgorithm(Command):
         return cls(beat.node if beat.node is not None else (default_lb or ""), beat.algorithm)
 
 
+@dataclass(frozen=True)
+class Flush(Command):
+    node: str
+    action: ClassVar[str] = "flush"
+    event: ClassVar[str] = "flush"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class SetTtl(Command):
+    node: str
+    seconds: float
+    action: ClassVar[str] = "set_ttl"
+    event: ClassVar[str] = "set_ttl"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+    params: ClassVar[tuple[str, ...]] = ("seconds",)
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        return cls(beat.node, float(beat.seconds))
+
+
+@dataclass(frozen=True)
+class AddCache(Command):
+    node: str | None = None    # the cache to copy; None: the only one
+    action: ClassVar[str] = "add_cache"
+    event: ClassVar[str] = "add_cache"
+    waitable: ClassVar[bool] = True
+
+
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
-                                       Promote, RecoverData, SetAlgorithm)
+                                       Promote, RecoverData, SetAlgorithm, Flush, SetTtl,
+                                       AddCache)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS) + (NOTE,)

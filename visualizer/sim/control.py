@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from visualizer.sim import failures, registry
+from visualizer.sim import control_store, failures, registry
 from visualizer.sim.commands import (ACTIONS, AddServer, Command, CommandError, Fail, Promote,
                                      RecoverData, Recover, RemoveServer, SetAlgorithm, SetRate, Upgrade)
 from visualizer.sim.failures import clone, fail_node, recover_node
@@ -206,6 +206,7 @@ _RULES: dict[type, tuple[Callable[..., Any], Callable[..., None]]] = {
     Promote: (_check_promote, lambda sim, cmd, node: promote(node)),
     RecoverData: (_check_recover_data, _do_recover_data),
     SetAlgorithm: (_check_set_algorithm, _do_set_algorithm),
+    **control_store.RULES,
 }
 assert set(_RULES) == set(ACTIONS.values()), "every command in the action table has its rules"
 
@@ -244,6 +245,7 @@ def actions_for(sim: "Simulation", node_id: str) -> list[Command]:
     cands += [cls(node_id) for cls in (Upgrade, RemoveServer, Promote) if cls.action in accepts]  # type: ignore[call-arg]
     if isinstance(node, Database) and node is node.cluster.primary and "recover_data" in accepts:
         cands.append(RecoverData() if len(sim.clusters) == 1 else RecoverData(node_id))
+    cands += control_store.menu(node, accepts)
     if isinstance(node, Balancer):
         cands.append(AddServer(node_id))
         cands += [SetAlgorithm(node_id, a) for a in ALGORITHMS if a != node.algorithm]

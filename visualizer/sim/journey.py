@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim.requests import READ, WRITE, Request
+from visualizer.sim.requests import READ, STATIC, WRITE, Request
 from visualizer.sim.snapshot import ON_LINK
 
 if TYPE_CHECKING:
@@ -52,8 +52,12 @@ class Journey:
         clients = self.clients
         client = clients[user % len(clients)] if len(clients) > 1 else clients[0]
         self.next_id = rid = self.next_id + 1
-        req = Request(rid, READ if u2 < self.read_ratio else WRITE, user, int(u3 * self.n_keys),
-                      now, now + self.timeout_s, client, self.plans)
+        if self.static_ratio and d.uniform() < self.static_ratio:
+            kind, key = STATIC, self.files.item(u3)
+        else:
+            kind = READ if u2 < self.read_ratio else WRITE
+            key = int(u3 * self.n_keys) if not self.keys.cdf else self.keys.item(u3)
+        req = Request(rid, kind, user, key, now, now + self.timeout_s, client, self.plans)
         self.live[rid] = req
         self.stats.generated_one(now)
         self.deadlines.append(req)
@@ -63,7 +67,10 @@ class Journey:
             push(req.deadline, self._deadline, None)
         client.arrivals += 1
         dns = client.dns
-        to = client.entry if dns is None or client.dns_cache.get(user, -1.0) > now else dns
+        if kind == STATIC and client.edge is not None:
+            to = client.edge                # static files come from the CDN's edge
+        else:
+            to = client.entry if dns is None or client.dns_cache.get(user, -1.0) > now else dns
         t = now + client.lat[to.id]
         if to.passes_through and to.pool and to.status == "up":
             to.pass_through(req, client, now, t)

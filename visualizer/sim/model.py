@@ -14,6 +14,7 @@ from visualizer.sim import control, failures, topology, view
 from visualizer.sim.cluster import Cluster
 from visualizer.sim.commands import Command
 from visualizer.sim.draws import Draws
+from visualizer.sim.popularity import Zipf
 from visualizer.sim.events import EventQueue
 from visualizer.sim.journey import Journey
 from visualizer.sim.nodes import REMOVED, Node
@@ -41,6 +42,9 @@ class Simulation(Journey):
         self.timeout_s = tr.timeout_ms / 1000.0
         self.n_users = int(tr.clients)
         self.n_keys = int(tr.keys)
+        self.keys = Zipf(self.n_keys, float(tr.key_skew))      # which key a request reads or writes
+        self.static_ratio = float(tr.static_ratio)
+        self.files = Zipf(int(tr.objects), float(tr.object_skew))   # which file a static request wants
         self.plans = plans                  # False (headless): no dots' plans, no finished requests kept
         self.draws = Draws(self.seed)
         self.q = EventQueue()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from visualizer.sim.protocol import Model
@@ -62,6 +62,10 @@ class Node:
     def cancel_timers(self) -> None:
         """Invalidate every timer this node has pending (they check the token)."""
         self.token += 1
+
+    def report_extra(self) -> dict[str, Any]:
+        """Kind-specific keys of its entry in the JSON report (a cache's hits, say)."""
+        return {}
 
     def restart(self, now: float) -> None:
         """The node comes back: default, simply up."""

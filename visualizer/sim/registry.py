@@ -26,6 +26,8 @@ BALANCER = "balancer"      # forwards each request to one of its backends
 SERVER = "server"          # has workers, a queue and a size (tier) that can be upgraded
 DATABASE = "database"      # a member of a database cluster (primary or replica)
 ENTRY = "entry"            # may be what users (or DNS) send requests to
+EDGE = "edge"              # serves users' static files from near them (a CDN)
+CACHE = "cache"            # holds copies of data in memory in front of a database
 
 CardLine = Callable[["NodeView", str], str]          # (node view, language) -> one line of text
 Facts = Callable[["Model", "Node", float], dict[str, str]]

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from visualizer.sim import registry
+from visualizer.sim.requests import STATIC
 from visualizer.sim.snapshot import SERIES_COLUMNS
 from visualizer.sim.window import SlidingWindow
 
@@ -62,6 +64,13 @@ class LatencyHistogram:
         h.add_many(values)
         return h
 
+    def without(self, part: "LatencyHistogram") -> "LatencyHistogram":
+        """The latencies counted here but not in `part` (a subset of them, in the same bins)."""
+        h = LatencyHistogram()
+        h.counts = [a - b for a, b in zip(self.counts, part.counts)]
+        h.count, h.total = self.count - part.count, self.total - part.total
+        return h
+
     def mean(self) -> float:
         return self.total / self.count if self.count else float("nan")
 
@@ -88,7 +97,9 @@ class Stats:
         self.stale_reads = 0
         self.latencies = LatencyHistogram()         # ms, every completed request of closed seconds
         self.cur_k = 0                              # the open second (all earlier ones are rows)
-        self.cur: list[Any] = [0, 0, 0, 0, []]      # its [generated, done, failed, stale, lat_ms]
+        self.cur: list[Any] = [0, 0, 0, 0, [], 0, 0, []]   # its [generated, done, failed, stale,
+                                                    # lat_ms, hits, misses, static lat_ms]
+        self.static_latencies = LatencyHistogram()  # the static requests' among them
         self.rows: list[tuple[float, ...]] = []     # closed seconds, SERIES_COLUMNS
         self.window = SlidingWindow()               # the last seconds, for the live metrics
 
@@ -104,20 +115,27 @@ class Stats:
         """Turn seconds [len(rows), upto) into series rows; the open second moves to `upto`."""
         rows = self.rows
         for k in range(len(rows), upto):
-            b = self.cur if k == self.cur_k else (0, 0, 0, 0, ())
+            b = self.cur if k == self.cur_k else (0, 0, 0, 0, (), 0, 0, ())
             self.latencies.add_many(b[4])
+            self.static_latencies.add_many(b[7])
             if self.keep_window:
                 self.window.close(b[4], b[2])
             p50, p95, p99 = percentiles(b[4])
-            rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3]))
+            looked = b[5] + b[6]
+            rows.append((float(k), b[0], b[1], b[2], p50, p95, p99, b[3],
+                         b[5] / looked if looked else float("nan")))
         if self.cur_k < upto:
             self.cur_k = upto
-            self.cur = [0, 0, 0, 0, []]
+            self.cur = [0, 0, 0, 0, [], 0, 0, []]
 
     def generated_one(self, t: float) -> None:
         """Count one new request."""
         self.generated += 1
         (self.cur if int(t) == self.cur_k else self.bin(t))[0] += 1
+
+    def lookup(self, t: float, hit: bool) -> None:
+        """Count one lookup in a cache or CDN edge, a hit or a miss."""
+        self.bin(t)[5 if hit else 6] += 1
 
     def stale_read(self, t: float) -> None:
         """Count one read answered from an out-of-date copy."""
@@ -132,6 +150,8 @@ class Stats:
             self.completed += 1
             b[1] += 1
             b[4].append(lat_ms)
+            if kind == STATIC:
+                b[7].append(lat_ms)
         else:
             self.failed[reason] = self.failed.get(reason, 0) + 1
             b[2] += 1
@@ -179,8 +199,9 @@ def build_report(sim: "Simulation") -> dict[str, Any]:
             entry["utilization"] = _num(n.utilization(now), 4)
             entry["tier"] = n.tier
             entry["workers"] = n.workers
+        entry.update(n.report_extra())
         nodes[n.id] = entry
-    return {
+    out = {
         "scenario": sim.name,
         "seed": sim.seed,
         "time": _num(now, 6),
@@ -198,6 +219,33 @@ def build_report(sim: "Simulation") -> dict[str, Any]:
         "nodes": nodes,
         "series": [{"t": r[0], "generated": r[1], "completed": r[2], "failed": r[3],
                     "p50_ms": _num(r[4]), "p95_ms": _num(r[5]), "p99_ms": _num(r[6]),
-                    "stale_reads": r[7]} for r in st.rows],
+                    "stale_reads": r[7], "hit_ratio": _num(r[8], 6)} for r in st.rows],
         "events": [{"t": round(e.t, 6), "event": e.event, "node": e.node} for e in sim.events],
     }
+    out.update(_lookups(sim))
+    if st.static_latencies.count or st.cur[7]:
+        out["latency_ms_by_class"] = _by_class(st)
+    return out
+
+
+def _lookups(sim: "Simulation") -> dict[str, Any]:
+    """Top-level `cache` and `cdn`: hits, misses and hit ratio over every such node (when any)."""
+    out: dict[str, Any] = {}
+    for name, role in (("cache", registry.CACHE), ("cdn", registry.EDGE)):
+        members = [n for n in sim.nodes if registry.has_role(n.kind, role)]
+        if members:
+            hits = sum(n.hits for n in members)
+            misses = sum(n.misses for n in members)
+            out[name] = {"hits": hits, "misses": misses,
+                         "hit_ratio": round(hits / (hits + misses), 6) if hits + misses else None}
+    return out
+
+
+def _by_class(st: Stats) -> dict[str, Any]:
+    """Latency percentiles of static and of dynamic (read and write) requests, apart."""
+    every = st.latencies.merged(st.cur[4])
+    static = st.static_latencies.merged(st.cur[7])
+    dynamic = every.without(static)
+    return {name: {"p50": _num(h.percentile(50)), "p95": _num(h.percentile(95)),
+                   "p99": _num(h.percentile(99)), "mean": _num(h.mean()) if h.count else None}
+            for name, h in (("static", static), ("dynamic", dynamic))}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-READ, WRITE = 0, 1
-KIND_NAMES = ("read", "write")
+READ, WRITE, STATIC = 0, 1, 2        # STATIC: a file (image, CSS, script), the same for every user
+KIND_NAMES = ("read", "write", "static")
 
 
 class Visit:
@@ -29,11 +29,12 @@ class Visit:
 
 
 class Request:
-    """A single read or write from one user; plain data, mutated by the model's event handlers."""
+    """A single read, write or static file from one user; plain data, mutated by the model's event
+    handlers. `key` is the data key of a read or write, the file number of a static request."""
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
                  "end_node", "route", "plan", "dest", "calls", "backend", "tried",
-                 "stale", "via", "t_via", "t_arr", "dead")
+                 "stale", "version", "via", "t_via", "t_arr", "dead")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
                  client: Any = None, plan: bool = True) -> None:
@@ -57,6 +58,7 @@ class Request:
         self.backend: Any = None        # the balancer's record of the backend it counts it open on
         self.tried: list[Any] | None = None
         self.stale = False
+        self.version = 0                # a read: the version of the key in the copy that served it
         self.via: Any = None            # load balancer it passes through without an event
         self.t_via = 0.0                # when it passes that load balancer
         self.t_arr = 0.0                # when it arrived at the server whose queue it waits in

@@ -105,25 +105,18 @@ class Server(Node):
             self.purge(now)
         if self.calls_out:
             callee, reason = self.callee(req)
-            if plan is not None:
-                plan.append((now, e, i, i, IN_SERVICE, True))
-            if callee is None:          # it finds out when its code gets to the call
+            if callee is not None:
+                self._call(req, callee, arrived, now, e)
+                return
+            if reason:                  # it finds out when its code gets to the call
+                if plan is not None:
+                    plan.append((now, e, i, i, IN_SERVICE, True))
                 heapreplace(self.free, e)
                 self.busy_area += e - now
                 self.visits[req] = Visit(arrived, now, e, None, 0.0, False)
                 model.push(e, model.fail_event, (req, reason, self))
                 return
-            heappop(self.free)          # the worker waits for the answer
-            self.held += 1
-            self.visits[req] = Visit(arrived, now, None)
-            req.calls.append(self)
-            t = e + self.lat.get(callee.id, self.call_lat)
-            if plan is not None:
-                plan.append((e, t, i, callee.idx, ON_LINK, True))
-            req.dest = callee
-            model.push(t, callee.receive, req)
-            return
-        heapreplace(self.free, e)
+        heapreplace(self.free, e)       # it answers by itself (a cache hit, say)
         self.busy_area += e - now
         self.completed += 1
         self.sojourn += e - arrived
@@ -138,6 +131,21 @@ class Server(Node):
         if plan is not None:
             plan.append((now, e, i, i, IN_SERVICE, True))
         model.answer(req, self, e)
+
+    def _call(self, req: "Request", callee: "Node", arrived: float, now: float, e: float) -> None:
+        """Serve `req` until `e`, then call `callee` and hold the worker until the answer is back."""
+        model, i, plan = self.model, self.idx, req.plan
+        if plan is not None:
+            plan.append((now, e, i, i, IN_SERVICE, True))
+        heappop(self.free)          # the worker waits for the answer
+        self.held += 1
+        self.visits[req] = Visit(arrived, now, None)
+        req.calls.append(self)
+        t = e + self.lat.get(callee.id, self.call_lat)
+        if plan is not None:
+            plan.append((e, t, i, callee.idx, ON_LINK, True))
+        req.dest = callee
+        model.push(t, callee.receive, req)
 
     # ---- owner methods: every change to workers, queue and visits --------------------------------
 

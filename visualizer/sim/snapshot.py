@@ -11,7 +11,8 @@ ON_LINK, QUEUED, IN_SERVICE, WAITING_DB = 0, 1, 2, 3
 # Request kinds in RequestDots.kind
 READ, WRITE = 0, 1
 # Columns of Snapshot.series: per whole simulated second, counts within that second
-SERIES_COLUMNS = ("t", "generated", "completed", "failed", "p50_ms", "p95_ms", "p99_ms", "stale_reads")
+SERIES_COLUMNS = ("t", "generated", "completed", "failed", "p50_ms", "p95_ms", "p99_ms", "stale_reads",
+                  "hit_ratio")   # hit_ratio: of the caches' and CDN edges' lookups that second (NaN: none)
 
 
 @dataclass(frozen=True)

@@ -55,16 +55,20 @@ class Database(Server):
         if req.kind == WRITE:
             if self is c.primary:
                 c.commit(req.key, now)
-        elif self.mode and self is not c.primary:
+            return
+        last = c.key_last.get(req.key, 0)
+        if self.mode and self is not c.primary:
             if self.mode == STREAM:
                 applied = c.base + bisect_right(c.times, now - self.lag_s)
                 if applied < self.base_lsn:
                     applied = self.base_lsn
             else:
                 applied = self.applied(now)
-            if c.key_last.get(req.key, 0) > applied:
+            if last > applied:
                 req.stale = True
                 self.model.stats.stale_read(now)
+                last = applied             # the newest write to the key it has is older
+        req.version = last
 
     # ---- its place in the log ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ class Client(Node):
         super().__init__(node_id, "client", idx)
         self.dns: Node | None = None      # the DNS it asks first, if it links to one
         self.entry: Node | None = None    # the entry point its requests go to
+        self.edge: Node | None = None     # the CDN edge its static requests go to, if it links to one
         self.dns_cache: dict[int, float] = {}   # user -> when the DNS answer it holds expires
 
     def wire(self) -> None:
@@ -22,6 +23,8 @@ class Client(Node):
         by_id, g = self.model.by_id, self.model.graph
         succ = self.successors()
         dns = next((n for n in succ if registry.has_role(n.kind, registry.NAMESERVER)), None)
+        self.edge = next((n for n in succ if registry.has_role(n.kind, registry.EDGE)), None)
+        succ = [n for n in succ if n is not self.edge]
         entry = None
         target = getattr(dns, "points_to", None)
         if target:

@@ -1,0 +1,96 @@
+"""Commands about what caches and CDN edges hold: flush, purge, set_ttl, add_cache (checked, done)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from visualizer.sim import registry
+from visualizer.sim.commands import AddCache, Command, CommandError, Flush, SetTtl
+from visualizer.sim.failures import clone
+from visualizer.sim.nodes import DOWN, REMOVED, Node
+
+DAY_S = 86_400            # the longest TTL a scenario may set (schema.TtlS)
+
+if TYPE_CHECKING:
+    from visualizer.sim.model import Simulation
+
+
+def _holder(sim: "Simulation", node_id: str, action: str) -> Node:
+    """The named node, which must be of a kind that accepts `action` and be up."""
+    node = sim.by_id.get(node_id)
+    if node is None:
+        raise CommandError(f"no node '{node_id}' (nodes: {', '.join(sim.by_id)})")
+    if action not in registry.spec(node.kind).actions:
+        raise CommandError(f"{node_id} is a {node.kind}; '{action}' is for caches and CDN edges")
+    if node.status in (DOWN, REMOVED):
+        raise CommandError(f"{node_id} is {node.status}")
+    return node
+
+
+def check_flush(sim: "Simulation", cmd: Flush) -> Node:
+    return _holder(sim, cmd.node, "flush")
+
+
+def check_set_ttl(sim: "Simulation", cmd: SetTtl) -> Node:
+    node = _holder(sim, cmd.node, "set_ttl")
+    s = cmd.seconds
+    if not isinstance(s, (int, float)) or not 0 <= s <= DAY_S:
+        raise CommandError(f"a TTL is between 0 and {DAY_S} s, got {s!r}")
+    return node
+
+
+def check_add_cache(sim: "Simulation", cmd: AddCache) -> Node:
+    caches = [n for n in sim.nodes if registry.has_role(n.kind, registry.CACHE) and n.status != REMOVED]
+    if cmd.node is None:
+        if len(caches) != 1:
+            raise CommandError(f"say which cache to copy: the design has {len(caches) or 'no'} caches")
+        return caches[0]
+    node = sim.by_id.get(cmd.node)
+    if node is None or node not in caches:
+        raise CommandError(f"{cmd.node} is not a cache")
+    return node
+
+
+def do_flush(sim: "Simulation", cmd: Command, node: Any) -> None:
+    node.flush()
+    sim.log("flush", node.id)
+
+
+def do_set_ttl(sim: "Simulation", cmd: SetTtl, node: Any) -> None:
+    node.set_ttl(float(cmd.seconds))
+    sim.log("set_ttl", node.id)
+
+
+def do_add_cache(sim: "Simulation", cmd: AddCache, tpl: Any) -> None:
+    """A copy of `tpl`, empty, linked like it: the web servers that read through `tpl` read
+    through it too (each key's owner is found again on the ring: about 1/n of them move to it)."""
+    new = clone(sim, tpl, tpl.kind)
+    for dst, lat in list(tpl.lat.items()):
+        sim.add_link(new, sim.by_id[dst], lat)
+    callers = [n for n in sim.nodes if tpl.id in n.lat and n is not new]
+    for caller in callers:
+        sim.add_link(caller, new, caller.lat[tpl.id])
+    new.wire()
+    for caller in callers:
+        caller.wire()
+    sim.log("add_cache", new.id)
+
+
+def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
+    """The right-click commands of a cache or edge: empty it, halve or double its TTL, copy it."""
+    out: list[Command] = []
+    if "flush" in accepts:
+        out.append(Flush(node.id))
+    if "set_ttl" in accepts:
+        ttl = node.store.ttl_s
+        out += [SetTtl(node.id, ttl * 2 if ttl else 30.0), SetTtl(node.id, ttl / 2 if ttl else 5.0)]
+    if "add_cache" in accepts:
+        out.append(AddCache(node.id))
+    return out
+
+
+RULES: dict[type, tuple[Any, Any]] = {
+    Flush: (check_flush, do_flush),
+    SetTtl: (check_set_ttl, do_set_ttl),
+    AddCache: (check_add_cache, do_add_cache),
+}
