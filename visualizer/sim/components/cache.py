@@ -35,6 +35,7 @@ class Cache(Server):
         self.hits = 0
         self.misses = 0
         self.stale_hits = 0               # hits that answered a value older than the primary's
+        self.oldest_stale_s = 0.0         # the longest a stale value it answered had been held
 
     def wire(self) -> None:
         """The database clusters it reads on a miss (a key picks one when there are several)."""
@@ -63,6 +64,7 @@ class Cache(Server):
             model.stats.lookup(now, True)
             if self.cluster_of(req.key).key_last.get(req.key, 0) > entry[0]:
                 self.stale_hits += 1
+                self.oldest_stale_s = max(self.oldest_stale_s, now - entry[1])
                 req.stale = True
                 model.stats.stale_read(now)
             return None, ""
@@ -111,5 +113,6 @@ class Cache(Server):
         return {"hits": self.hits, "misses": self.misses,
                 "hit_ratio": None if ratio is None else round(ratio, 6),
                 "evictions": self.store.evictions, "expired": self.store.expired,
-                "stale_hits": self.stale_hits, "held": len(self.store),
+                "stale_hits": self.stale_hits, "oldest_stale_s": round(self.oldest_stale_s, 6),
+                "held": len(self.store),
                 "capacity": self.store.capacity}
