@@ -230,3 +230,14 @@ def test_a_bad_cache_value_is_one_line_naming_the_key(tmp_path: Path) -> None:
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.toml" in lines[0] and "eviction" in lines[0]
+
+
+def test_switching_off_invalidation_lets_stale_values_through() -> None:
+    from visualizer.sim.commands import SetOnWrite
+
+    sim = stale_run("invalidate")
+    assert sim.by_id["cache"].stale_hits == 0
+    sim.apply(SetOnWrite("cache", "none"))
+    assert ("set_on_write", "cache") in [(e.event, e.node) for e in sim.events]
+    run(sim, 50.0, dt=2.0)
+    assert sim.by_id["cache"].stale_hits > 100

@@ -148,6 +148,7 @@ class Beat(Strict):
     rate: Rate | None = None
     algorithm: Algorithm | None = None
     seconds: TtlS | None = None         # set_ttl: the new TTL of a cache or CDN edge (0: never expires)
+    on_write: Literal["invalidate", "update", "none"] | None = None   # set_on_write: a cache's new rule
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)

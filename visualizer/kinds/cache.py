@@ -42,11 +42,15 @@ def _facts(model: Any, cache: Cache, now: float) -> dict[str, str]:
 SPEC = registry.register(registry.KindSpec(
     kind="cache", model=CacheNode, build=lambda cfg, idx: Cache(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.SERVER, registry.CACHE}),
-    actions=("fail", "recover", "flush", "set_ttl", "add_cache"), column=4, order=-1, icon="cache",
+    actions=("fail", "recover", "flush", "set_ttl", "set_on_write", "add_cache"), column=4, order=-1, icon="cache",
     card=_line, facts=_facts,
     strings={"kind.cache": {"en": "Cache", "ko": "캐시"},
              "about.cache": {"en": "Keeps recently read data in memory: a hit answers at once, "
                                    "a miss asks the database and keeps the answer.",
                              "ko": "최근 읽은 데이터를 메모리에 둡니다. 적중하면 바로 응답하고, "
                                    "놓치면 DB에 묻고 그 답을 보관합니다."},
+             "val.invalidate": {"en": "drop the key (invalidate)", "ko": "키 삭제 (무효화)"},
+             "val.update": {"en": "store the new value", "ko": "새 값으로 갱신"},
+             "val.none": {"en": "ignore it", "ko": "무시"},
+             "extra.on_write": {"en": "on a write", "ko": "쓰기가 오면"},
              "cache.line": {"en": "hits {ratio} · {fill}", "ko": "적중 {ratio} · {fill}"}}))

@@ -144,6 +144,21 @@ class SetTtl(Command):
 
 
 @dataclass(frozen=True)
+class SetOnWrite(Command):
+    node: str
+    on_write: str
+    action: ClassVar[str] = "set_on_write"
+    event: ClassVar[str] = "set_on_write"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+    params: ClassVar[tuple[str, ...]] = ("on_write",)
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        return cls(beat.node, beat.on_write)
+
+
+@dataclass(frozen=True)
 class AddCache(Command):
     node: str | None = None    # the cache to copy; None: the only one
     action: ClassVar[str] = "add_cache"
@@ -152,7 +167,7 @@ class AddCache(Command):
 
 
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
-                                       Promote, RecoverData, SetAlgorithm, Flush, SetTtl,
+                                       Promote, RecoverData, SetAlgorithm, Flush, SetTtl, SetOnWrite,
                                        AddCache)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only

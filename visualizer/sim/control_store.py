@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from visualizer.sim import registry
-from visualizer.sim.commands import AddCache, Command, CommandError, Flush, SetTtl
+from visualizer.sim.commands import AddCache, Command, CommandError, Flush, SetOnWrite, SetTtl
+from visualizer.sim.components.cache import ON_WRITE
 from visualizer.sim.failures import clone
 from visualizer.sim.nodes import DOWN, REMOVED, Node
 
@@ -39,6 +40,15 @@ def check_set_ttl(sim: "Simulation", cmd: SetTtl) -> Node:
     return node
 
 
+def check_set_on_write(sim: "Simulation", cmd: SetOnWrite) -> Node:
+    node = _holder(sim, cmd.node, "set_on_write")
+    if cmd.on_write not in ON_WRITE:
+        raise CommandError(f"on_write is one of {', '.join(ON_WRITE)}, got {cmd.on_write!r}")
+    if cmd.on_write == node.on_write:
+        raise CommandError(f"{node.id} already does '{cmd.on_write}' on a write")
+    return node
+
+
 def check_add_cache(sim: "Simulation", cmd: AddCache) -> Node:
     caches = [n for n in sim.nodes if registry.has_role(n.kind, registry.CACHE) and n.status != REMOVED]
     if cmd.node is None:
@@ -59,6 +69,11 @@ def do_flush(sim: "Simulation", cmd: Command, node: Any) -> None:
 def do_set_ttl(sim: "Simulation", cmd: SetTtl, node: Any) -> None:
     node.set_ttl(float(cmd.seconds))
     sim.log("set_ttl", node.id)
+
+
+def do_set_on_write(sim: "Simulation", cmd: SetOnWrite, node: Any) -> None:
+    node.on_write = cmd.on_write
+    sim.log("set_on_write", node.id)
 
 
 def do_add_cache(sim: "Simulation", cmd: AddCache, tpl: Any) -> None:
@@ -84,6 +99,8 @@ def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
     if "set_ttl" in accepts:
         ttl = node.store.ttl_s
         out += [SetTtl(node.id, ttl * 2 if ttl else 30.0), SetTtl(node.id, ttl / 2 if ttl else 5.0)]
+    if "set_on_write" in accepts:
+        out += [SetOnWrite(node.id, mode) for mode in ON_WRITE if mode != node.on_write]
     if "add_cache" in accepts:
         out.append(AddCache(node.id))
     return out
@@ -92,5 +109,6 @@ def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
 RULES: dict[type, tuple[Any, Any]] = {
     Flush: (check_flush, do_flush),
     SetTtl: (check_set_ttl, do_set_ttl),
+    SetOnWrite: (check_set_on_write, do_set_on_write),
     AddCache: (check_add_cache, do_add_cache),
 }
