@@ -98,7 +98,8 @@ def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
         out.append(Flush(node.id))
     if "set_ttl" in accepts:
         ttl = node.store.ttl_s
-        out += [SetTtl(node.id, ttl * 2 if ttl else 30.0), SetTtl(node.id, ttl / 2 if ttl else 5.0)]
+        out += [SetTtl(node.id, ttl * 2), SetTtl(node.id, ttl / 2)] if ttl else \
+            [SetTtl(node.id, 10.0), SetTtl(node.id, 1.0)]
     if "set_on_write" in accepts:
         out += [SetOnWrite(node.id, mode) for mode in ON_WRITE if mode != node.on_write]
     if "add_cache" in accepts:
