@@ -282,11 +282,13 @@ def test_every_schema_key_is_documented_with_its_default() -> None:
 
 
 def full_data() -> dict:
-    """BASE as data, plus a DNS and a timeline beat, so that every number key has a place."""
+    """BASE as data, plus a DNS, a CDN edge and a timeline beat, so that every number key has a place."""
     data = tomllib.loads(BASE)
     data["traffic"] = {}
     data["nodes"].append({"id": "dns", "kind": "dns", "points_to": "lb"})
     data["links"].append({"from": "users", "to": "dns"})
+    data["nodes"].append({"id": "cdn", "kind": "cdn"})
+    data["links"] += [{"from": "users", "to": "cdn"}, {"from": "cdn", "to": "lb"}]
     data["timeline"] = [{"at": 1, "action": "set_rate", "rate": 10, "speed": 1}]
     return data
 
@@ -310,6 +312,8 @@ BOUNDS = [
     (("nodes", 4), "nodes[db2].lag_ms", "lag_ms", 0, 600_000),
     (("nodes", 4), "nodes[db2].replace_s", "replace_s", 0, 86_400),
     (("nodes", 5), "nodes[dns].ttl_s", "ttl_s", 0, 86_400),
+    (("nodes", 6), "nodes[cdn].ttl_s", "ttl_s", 0, 86_400),
+    (("nodes", 6), "nodes[cdn].fallback_ms", "fallback_ms", 0, 600_000),
     (("links", 0), "links[0].latency_ms", "latency_ms", 0, 60_000),
     (("timeline", 0), "timeline[0].at", "at", 0, 86_400),
     (("timeline", 0), "timeline[0].rate", "rate", 0, 100_000),

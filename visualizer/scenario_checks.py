@@ -30,6 +30,7 @@ def check_design(sc: Scenario, path: str | Path) -> None:
     graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
     graph.add_nodes_from(ids)
     _check_topology(sc, path, ids, graph)
+    _check_edges(path, ids, graph)
     _check_clusters(path, ids, graph)
     for i, beat in enumerate(sc.timeline):
         _check_beat(sc, path, ids, graph, i, beat)
@@ -110,9 +111,55 @@ def _check_points_to(path: str | Path, key: str, target: str, ids: Ids, behind_l
     if reg.has_role(kind, reg.USERS) or reg.has_role(kind, reg.NAMESERVER):
         raise ScenarioError(path, key, f"'{target}' is a {kind}, not an entry point; "
                             "DNS hands out a load balancer or a server")
+    if reg.has_role(kind, reg.EDGE):
+        raise ScenarioError(path, key, f"'{target}' is a CDN edge, which clients reach by a link "
+                            "for static files only; DNS hands out the site's entry point")
     if target in behind_lb:
         raise ScenarioError(path, key, f"'{target}' sits behind a load balancer on a private IP; "
                             "DNS cannot hand it out to clients")
+
+
+def _check_edges(path: str | Path, ids: Ids, g: nx.DiGraph) -> None:
+    """CDN edges: only clients link to one, each client to one at most; an edge fetches from
+    exactly one origin the internet can reach; an origin that is no entry point serves edges only."""
+    behind_lb = {d for s, d in g.edges if reg.has_role(ids[s], reg.BALANCER)}
+    origins = "a " + " or ".join(reg.with_role(reg.ORIGIN))
+    for node, kind in ids.items():
+        if reg.has_role(kind, reg.EDGE):
+            _check_edge(path, ids, g, node, behind_lb, origins)
+        elif reg.has_role(kind, reg.USERS):
+            edges = [d for d in g.successors(node) if reg.has_role(ids[d], reg.EDGE)]
+            if len(edges) > 1:
+                raise ScenarioError(path, f"nodes[{node}]", f"links to {len(edges)} CDN edges "
+                                    f"({', '.join(edges)}); a client fetches its files from one")
+            if edges and len(list(g.successors(node))) == 1:
+                raise ScenarioError(path, f"nodes[{node}]", f"links to the CDN edge '{edges[0]}' only; "
+                                    "link it to the site's entry point (or a DNS) too")
+        elif reg.has_role(kind, reg.ORIGIN) and not reg.has_role(kind, reg.ENTRY):
+            for src in g.predecessors(node):
+                if not reg.has_role(ids[src], reg.EDGE):
+                    raise ScenarioError(path, f"links[{src} -> {node}]", f"only CDN edges fetch from "
+                                        f"'{node}' (a {kind}); link it from a cdn")
+
+
+def _check_edge(path: str | Path, ids: Ids, g: nx.DiGraph, edge: str, behind_lb: set[str],
+                origins: str) -> None:
+    for src in g.predecessors(edge):
+        if not reg.has_role(ids[src], reg.USERS):
+            raise ScenarioError(path, f"links[{src} -> {edge}]", f"only clients link to a CDN edge; "
+                                f"'{src}' is a {ids[src]}")
+    succ = list(g.successors(edge))
+    if len(succ) != 1:
+        what = f"links to {len(succ)} ({', '.join(succ)})" if succ else "has none"
+        raise ScenarioError(path, f"nodes[{edge}]", f"a CDN edge fetches from exactly one origin "
+                            f"({origins}); it {what}")
+    origin = succ[0]
+    key = f"links[{edge} -> {origin}]"
+    if not reg.has_role(ids[origin], reg.ORIGIN):
+        raise ScenarioError(path, key, f"'{origin}' is a {ids[origin]}; a CDN edge's origin is {origins}")
+    if origin in behind_lb:
+        raise ScenarioError(path, key, f"'{origin}' sits behind a load balancer on a private IP; "
+                            "the CDN edge cannot reach it (link it to the load balancer)")
 
 
 def _check_clusters(path: str | Path, ids: Ids, g: nx.DiGraph) -> None:

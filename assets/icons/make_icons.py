@@ -68,8 +68,43 @@ def database(s: pygame.Surface) -> None:
         pygame.draw.arc(s, CLEAR, (left - 2, y - eh // 2, right - left + 4, eh), 3.3, 6.13, 18)
 
 
+def cache(s: pygame.Surface) -> None:
+    """A memory chip: a square body with pins on two sides and a lightning bolt cut out of it."""
+    body = pygame.Rect(116, 96, 280, 320)
+    for y in range(136, 400, 62):
+        pygame.draw.rect(s, WHITE, (60, y, 80, 30), border_radius=8)
+        pygame.draw.rect(s, WHITE, (372, y, 80, 30), border_radius=8)
+    pygame.draw.rect(s, WHITE, body, border_radius=30)
+    pygame.draw.polygon(s, CLEAR, [(286, 130), (190, 276), (252, 276), (218, 386), (322, 224),
+                                   (258, 224)])
+
+
+def cdn(s: pygame.Surface) -> None:
+    """A cloud with three edge points hanging from it: copies served from near the users."""
+    for cx, cy, r in ((176, 196, 78), (268, 150, 104), (356, 204, 72)):
+        pygame.draw.circle(s, WHITE, (cx, cy), r)
+    pygame.draw.rect(s, WHITE, (98, 196, 330, 80), border_radius=40)
+    w = 22
+    for x, y in ((120, 430), (256, 446), (392, 430)):
+        pygame.draw.line(s, WHITE, (256 + (x - 256) // 3, 270), (x, y - 40), w)
+        pygame.draw.circle(s, WHITE, (x, y), 44)
+        pygame.draw.circle(s, CLEAR, (x, y), 20)
+
+
+def object_store(s: pygame.Surface) -> None:
+    """A bucket: a tapered body under an open rim."""
+    top, bottom, left, right, inset, eh = 110, 440, 80, 432, 60, 90
+    pygame.draw.polygon(s, WHITE, [(left, top + eh // 2), (right, top + eh // 2),
+                                   (right - inset, bottom - eh // 2), (left + inset, bottom - eh // 2)])
+    pygame.draw.ellipse(s, WHITE, (left + inset, bottom - eh, right - left - 2 * inset, eh))
+    pygame.draw.ellipse(s, WHITE, (left, top, right - left, eh))
+    pygame.draw.ellipse(s, CLEAR, (left + 24, top + 18, right - left - 48, eh - 36))
+    pygame.draw.arc(s, CLEAR, (left + 20, top + 120, right - left - 40, eh), 3.3, 6.13, 18)
+
+
 ICONS = {"client": users, "dns": dns, "load_balancer": load_balancer,
-         "web_server": web_server, "db_primary": database, "db_replica": database}
+         "web_server": web_server, "db_primary": database, "db_replica": database,
+         "cache": cache, "cdn": cdn, "object_store": object_store}
 
 
 def main(out_dir: Path = Path(__file__).resolve().parent) -> int:

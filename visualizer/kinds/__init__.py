@@ -4,4 +4,4 @@ A spec (visualizer.sim.registry.KindSpec) ties a kind's runtime node (visualizer
 to its scenario table, layout place, icon, card line, facts and strings.
 """
 
-from visualizer.kinds import balancer, cache, database, dns, users, web  # noqa: F401
+from visualizer.kinds import balancer, cache, cdn, database, dns, object_store, users, web  # noqa: F401

@@ -39,7 +39,7 @@ def _facts(model: Any, node: Balancer, now: float) -> dict[str, str]:
 
 SPEC = registry.register(registry.KindSpec(
     kind="load_balancer", model=LoadBalancerNode, build=lambda cfg, idx: Balancer(cfg.id, idx, cfg),  # type: ignore[arg-type]
-    roles=frozenset({registry.BALANCER, registry.ENTRY}),
+    roles=frozenset({registry.BALANCER, registry.ENTRY, registry.ORIGIN}),
     actions=("fail", "recover", "add_server", "set_algorithm"), column=2, icon="load_balancer",
     card=_line, facts=_facts,
     strings={"kind.load_balancer": {"en": "Load balancer", "ko": "로드밸런서"},

@@ -25,7 +25,7 @@ def _line(view: Any, lang: str) -> str:
 
 SPEC = registry.register(registry.KindSpec(
     kind="web_server", model=WebServerNode, build=lambda cfg, idx: WebServer(cfg.id, idx, cfg),  # type: ignore[arg-type]
-    roles=frozenset({registry.SERVER, registry.ENTRY}),
+    roles=frozenset({registry.SERVER, registry.ENTRY, registry.ORIGIN}),
     actions=("fail", "recover", "upgrade", "remove_server"), column=3, icon="web_server", card=_line,
     strings={"kind.web_server": {"en": "Web server", "ko": "웹 서버"},
              "about.web_server": {"en": "Runs the application: takes a request, asks the database, answers.",

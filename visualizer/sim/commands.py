@@ -129,6 +129,15 @@ class Flush(Command):
 
 
 @dataclass(frozen=True)
+class Purge(Command):
+    node: str
+    action: ClassVar[str] = "purge"
+    event: ClassVar[str] = "purge"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class SetTtl(Command):
     node: str
     seconds: float
@@ -167,7 +176,7 @@ class AddCache(Command):
 
 
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
-                                       Promote, RecoverData, SetAlgorithm, Flush, SetTtl, SetOnWrite,
+                                       Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite,
                                        AddCache)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only

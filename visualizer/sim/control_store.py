@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from visualizer.sim import registry
-from visualizer.sim.commands import AddCache, Command, CommandError, Flush, SetOnWrite, SetTtl
+from visualizer.sim.commands import AddCache, Command, CommandError, Flush, Purge, SetOnWrite, SetTtl
 from visualizer.sim.components.cache import ON_WRITE
 from visualizer.sim.failures import clone
 from visualizer.sim.nodes import DOWN, REMOVED, Node
@@ -30,6 +30,10 @@ def _holder(sim: "Simulation", node_id: str, action: str) -> Node:
 
 def check_flush(sim: "Simulation", cmd: Flush) -> Node:
     return _holder(sim, cmd.node, "flush")
+
+
+def check_purge(sim: "Simulation", cmd: Purge) -> Node:
+    return _holder(sim, cmd.node, "purge")
 
 
 def check_set_ttl(sim: "Simulation", cmd: SetTtl) -> Node:
@@ -66,6 +70,11 @@ def do_flush(sim: "Simulation", cmd: Command, node: Any) -> None:
     sim.log("flush", node.id)
 
 
+def do_purge(sim: "Simulation", cmd: Command, node: Any) -> None:
+    node.purge_files()
+    sim.log("purge", node.id)
+
+
 def do_set_ttl(sim: "Simulation", cmd: SetTtl, node: Any) -> None:
     node.set_ttl(float(cmd.seconds))
     sim.log("set_ttl", node.id)
@@ -96,6 +105,8 @@ def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
     out: list[Command] = []
     if "flush" in accepts:
         out.append(Flush(node.id))
+    if "purge" in accepts:
+        out.append(Purge(node.id))
     if "set_ttl" in accepts:
         ttl = node.store.ttl_s
         out += [SetTtl(node.id, ttl * 2), SetTtl(node.id, ttl / 2)] if ttl else \
@@ -109,6 +120,7 @@ def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
 
 RULES: dict[type, tuple[Any, Any]] = {
     Flush: (check_flush, do_flush),
+    Purge: (check_purge, do_purge),
     SetTtl: (check_set_ttl, do_set_ttl),
     SetOnWrite: (check_set_on_write, do_set_on_write),
     AddCache: (check_add_cache, do_add_cache),

@@ -172,7 +172,11 @@ class Journey:
         req.end_node = client.id
         client.completed += 1
         self._retire(req)
-        self.stats.finish(now, req.id, client.id, True, "", req.kind, (now - req.t0) * 1000.0)
+        kind = req.kind
+        lat_ms = (now - req.t0) * 1000.0
+        self.stats.finish(now, req.id, client.id, True, "", kind, lat_ms)
+        if kind == STATIC:
+            self.stats.static_done(now, lat_ms, getattr(req, "edge_hit", False))
 
     # ---- failure ---------------------------------------------------------------------------------
 

@@ -18,13 +18,11 @@ from visualizer.sim.popularity import Zipf
 from visualizer.sim.events import EventQueue
 from visualizer.sim.journey import Journey
 from visualizer.sim.nodes import REMOVED, Node
-from visualizer.sim.report import Stats, build_report
+from visualizer.sim.report import METER_S, Stats, build_report
 from visualizer.sim.requests import Request
 from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import Event, Snapshot
 from visualizer.sim.tiers import BY_NAME
-
-METER_S = 5           # the span of "recent" per-node figures (theory cards): the metrics panel's 5 s
 
 
 class Simulation(Journey):

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from visualizer.sim import registry
-from visualizer.sim.requests import STATIC
 from visualizer.sim.snapshot import SERIES_COLUMNS
 from visualizer.sim.window import SlidingWindow
 
 if TYPE_CHECKING:
     from visualizer.sim.model import Simulation
 
+METER_S = 5           # the span of "recent" figures (theory cards): the metrics panel's 5 s
 
 
 def percentiles(values: Any) -> tuple[float, float, float]:
@@ -97,9 +98,12 @@ class Stats:
         self.stale_reads = 0
         self.latencies = LatencyHistogram()         # ms, every completed request of closed seconds
         self.cur_k = 0                              # the open second (all earlier ones are rows)
-        self.cur: list[Any] = [0, 0, 0, 0, [], 0, 0, []]   # its [generated, done, failed, stale,
-                                                    # lat_ms, hits, misses, static lat_ms]
+        self.cur: list[Any] = [0, 0, 0, 0, [], 0, 0, [], []]   # its [generated, done, failed, stale,
+                                                    # lat_ms, hits, misses, static lat_ms, edge hits' ms]
         self.static_latencies = LatencyHistogram()  # the static requests' among them
+        # the last METER_S closed seconds' static requests: (second, edge hits, their ms summed,
+        # answered by the origin, their ms summed)
+        self.static_seconds: deque[tuple[int, int, float, int, float]] = deque(maxlen=METER_S)
         self.rows: list[tuple[float, ...]] = []     # closed seconds, SERIES_COLUMNS
         self.window = SlidingWindow()               # the last seconds, for the live metrics
 
@@ -115,9 +119,10 @@ class Stats:
         """Turn seconds [len(rows), upto) into series rows; the open second moves to `upto`."""
         rows = self.rows
         for k in range(len(rows), upto):
-            b = self.cur if k == self.cur_k else (0, 0, 0, 0, (), 0, 0, ())
+            b = self.cur if k == self.cur_k else (0, 0, 0, 0, (), 0, 0, (), ())
             self.latencies.add_many(b[4])
             self.static_latencies.add_many(b[7])
+            self._close_static(k, b[7], b[8])
             if self.keep_window:
                 self.window.close(b[4], b[2])
             p50, p95, p99 = percentiles(b[4])
@@ -126,7 +131,7 @@ class Stats:
                          b[5] / looked if looked else float("nan")))
         if self.cur_k < upto:
             self.cur_k = upto
-            self.cur = [0, 0, 0, 0, [], 0, 0, []]
+            self.cur = [0, 0, 0, 0, [], 0, 0, [], []]
 
     def generated_one(self, t: float) -> None:
         """Count one new request."""
@@ -150,13 +155,39 @@ class Stats:
             self.completed += 1
             b[1] += 1
             b[4].append(lat_ms)
-            if kind == STATIC:
-                b[7].append(lat_ms)
         else:
             self.failed[reason] = self.failed.get(reason, 0) + 1
             b[2] += 1
         if self.keep_window:
             self.window.add(t, rid, node, ok, reason, kind)
+
+    def static_done(self, t: float, lat_ms: float, edge_hit: bool) -> None:
+        """One static request answered (counted by `finish` too): by an edge's copy or not."""
+        b = self.cur if int(t) == self.cur_k else self.bin(t)
+        b[7].append(lat_ms)
+        if edge_hit:
+            b[8].append(lat_ms)
+
+    def _close_static(self, k: int, static: Any, hits: Any) -> None:
+        n, total = len(static), float(sum(static))
+        n_hit, hit_total = len(hits), float(sum(hits))
+        self.static_seconds.append((k, n_hit, hit_total, n - n_hit, total - hit_total))
+
+    def static_summary(self, now: float) -> tuple[int, float, int, float]:
+        """(count, mean ms) of the static requests an edge answered from its copy, then of those
+        the origin answered (misses, fallbacks, no edge), over the last METER_S closed seconds;
+        a mean is NaN when its count is 0."""
+        self.close_rows(int(now))
+        n_hit = n_origin = 0
+        hit_ms = origin_ms = 0.0
+        for _k, nh, hms, no, oms in self.static_seconds:
+            n_hit += nh
+            hit_ms += hms
+            n_origin += no
+            origin_ms += oms
+        nan = float("nan")
+        return (n_hit, hit_ms / n_hit if n_hit else nan, n_origin,
+                origin_ms / n_origin if n_origin else nan)
 
     def window_summary(self, now: float) -> tuple[list[float], int, float]:
         """(latencies, failures, seconds covered) of the live window: the last closed seconds and

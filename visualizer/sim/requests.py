@@ -30,11 +30,14 @@ class Visit:
 
 class Request:
     """A single read, write or static file from one user; plain data, mutated by the model's event
-    handlers. `key` is the data key of a read or write, the file number of a static request."""
+    handlers. `key` is the data key of a read or write, the file number of a static request.
+
+    `edge_hit` is set (True) only on a static request a CDN edge answered from its copy, and read
+    only on static requests (getattr with a default): reads and writes pay nothing for it."""
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
                  "end_node", "route", "plan", "dest", "calls", "backend", "tried",
-                 "stale", "version", "via", "t_via", "t_arr", "dead")
+                 "stale", "version", "via", "t_via", "t_arr", "dead", "edge_hit")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
                  client: Any = None, plan: bool = True) -> None:

@@ -74,11 +74,17 @@ def build_clusters(sim: "Simulation") -> list[Cluster]:
 
 
 def _assign_addresses(sim: "Simulation") -> None:
-    """Public IPs for the users, DNS and entry points; 10.0.0.x for everything behind them."""
-    entries = []
+    """Public IPs for the users, DNS, entry points, CDN edges and their origins (the internet
+    side: clients reach an origin themselves when their edge is down); 10.0.0.x for the rest."""
+    entries: list[Node] = []
     for c in sim.clients:
         if c.entry not in entries:
             entries.append(c.entry)
+    for node in sim.nodes:
+        if registry.has_role(node.kind, registry.EDGE):
+            for n in [node] + node.successors():
+                if n not in entries:
+                    entries.append(n)
     n_dns = 0
     for node in sim.nodes:
         if registry.has_role(node.kind, registry.USERS):

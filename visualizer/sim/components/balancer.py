@@ -35,7 +35,12 @@ class Backend:
 
 
 class Balancer(Node):
-    """A load balancer and its backends (the nodes it links to), in link order."""
+    """A load balancer and its backends (the nodes it links to), in link order.
+
+    A request from a client passes it and it joins the request's route (the answer goes back the
+    same way). A request a server is waiting on (a CDN edge fetching from it) is a call: it joins
+    the call stack instead, and the answer comes back through it to that server.
+    """
 
     passes_through = True
 
@@ -138,9 +143,27 @@ class Balancer(Node):
         self.completed += 1
         b.active += 1
         req.backend = b
-        if req.route[-1] is not self:
+        calls = req.calls
+        if calls:                       # a server waits on it (a CDN edge's fetch): a call
+            if calls[-1] is not self:
+                calls.append(self)
+        elif req.route[-1] is not self:
             req.route.append(self)
         model.travel(req, self, b.node, self.lat[b.node.id])
+
+    # ---- forwarding a call: the answer passes back through, up the call stack ---------------------
+
+    call_lat = 0.0                      # what Journey.answer reads of a caller it has no link to
+
+    def on_answer(self, req: "Request", t: float) -> bool:
+        """The backend answered a call this balancer forwarded: pass the answer on up (True)."""
+        return True
+
+    release = on_answer                 # a call that failed: nothing of its own to free
+
+    def answer_early(self, req: "Request", t_back: float, now: float) -> None:
+        """The backend died under a forwarded call: the caller above keeps its worker until the
+        answer was due (at most a service time and two hops late; it does not know of the crash)."""
 
     def retry(self, req: "Request", node: Node) -> bool:
         """`node` refused `req`: send it back here to try another backend, if retries allow."""

@@ -20,7 +20,7 @@ class Client(Node):
 
     def wire(self) -> None:
         """Find the DNS and entry point, and the latency to reach each."""
-        by_id, g = self.model.by_id, self.model.graph
+        by_id = self.model.by_id
         succ = self.successors()
         dns = next((n for n in succ if registry.has_role(n.kind, registry.NAMESERVER)), None)
         self.edge = next((n for n in succ if registry.has_role(n.kind, registry.EDGE)), None)
@@ -38,11 +38,17 @@ class Client(Node):
             raise ValueError(f"client {self.id} has no entry point to send requests to")
         self.dns, self.entry = dns, entry
         if entry.id not in self.lat:
-            try:
-                path_lat = nx.shortest_path_length(g, self.id, entry.id, weight="latency_s")
-            except nx.NetworkXNoPath:
-                path_lat = self.lat[dns.id] if dns is not None else 0.0
-            self.lat[entry.id] = float(path_lat)
+            self.lat[entry.id] = self._path_lat(entry, self.lat[dns.id] if dns is not None else 0.0)
+        origin = getattr(self.edge, "origin", None)
+        if origin is not None and origin.id not in self.lat:
+            self.lat[origin.id] = self._path_lat(origin, 0.0)   # where it goes when the edge is down
+
+    def _path_lat(self, node: Node, otherwise: float) -> float:
+        """One-way latency to a node it has no link to: the quickest way through the graph."""
+        try:
+            return float(nx.shortest_path_length(self.model.graph, self.id, node.id, weight="latency_s"))
+        except nx.NetworkXNoPath:
+            return otherwise
 
     def remember(self, user: int, until: float) -> None:
         """A user got a DNS answer, good until `until`."""
