@@ -54,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "m.errors": {"en": "Error rate, last 5 s", "ko": "오류율 (최근 5초)"},
     "m.latency": {"en": "Latency", "ko": "응답 시간"},
     "m.latency_pct": {"en": "Latency p50/p95/p99, last 5 s", "ko": "응답 시간 p50/p95/p99 (최근 5초)"},
+    "m.hit_ratio": {"en": "Hit ratio, last 5 s", "ko": "적중률 (최근 5초)"},
     "m.availability": {"en": "Answered, total", "ko": "응답 성공률 (누적)"},
     "m.stale": {"en": "Stale reads, total", "ko": "오래된 읽기 (누적)"},
     "m.lost": {"en": "Lost writes", "ko": "유실된 쓰기"},
