@@ -68,8 +68,20 @@ def database(s: pygame.Surface) -> None:
         pygame.draw.arc(s, CLEAR, (left - 2, y - eh // 2, right - left + 4, eh), 3.3, 6.13, 18)
 
 
+def cache(s: pygame.Surface) -> None:
+    """A memory chip with pins on every side and a lightning bolt (fast) cut out of it."""
+    body = pygame.Rect(126, 126, 260, 260)
+    for k in range(4):
+        at = body.left + 38 + k * 62
+        for pin in ((at - 14, 50, 28, 90), (at - 14, 372, 28, 90), (50, at - 14, 90, 28), (372, at - 14, 90, 28)):
+            pygame.draw.rect(s, WHITE, pin, border_radius=8)
+    pygame.draw.rect(s, WHITE, body, border_radius=30)
+    bolt = [(280, 150), (176, 276), (248, 276), (222, 362), (336, 226), (262, 226)]
+    pygame.draw.polygon(s, CLEAR, bolt)
+
+
 ICONS = {"client": users, "dns": dns, "load_balancer": load_balancer,
-         "web_server": web_server, "db_primary": database, "db_replica": database}
+         "web_server": web_server, "db_primary": database, "db_replica": database, "cache": cache}
 
 
 def main(out_dir: Path = Path(__file__).resolve().parent) -> int:
