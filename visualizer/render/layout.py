@@ -64,6 +64,17 @@ class Layout:
             if not self.hidden(i):
                 yield i, node
 
+    @property
+    def slot_rows(self) -> int:
+        """Rows of worker slots a card has room for under its text: two, or one on an enlarged card
+        (its height is the text's, plus one row), so a second row never covers a line of text."""
+        c = self.text_scale
+        tall = float(self.half[:, 1].max()) * 2 if len(self.half) else 0.0
+        text_bottom = round(8 * c) + round(28 * c) + round(3 * c) + self.text_rows * round(15 * c)
+        cell = 2 * self.dot_r + 2
+        second_top = tall - 6 * c - 2 * self.dot_r - cell
+        return 2 if second_top >= text_bottom - 1 else 1
+
     def node_at(self, pos: tuple[int, int]) -> int | None:
         """Index of the node whose card is under `pos`, or None."""
         if not len(self.ids):

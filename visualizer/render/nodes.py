@@ -122,7 +122,7 @@ def _slots(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lay: Layout, pa
     cell = 2 * lay.dot_r + 2
     pad = 6 * lay.text_scale
     per_row = max(1, int((r.width - 4) // cell))
-    rows = 1 if n.workers <= per_row else 2
+    rows = 1 if n.workers <= per_row else lay.slot_rows
     shown = min(n.workers, per_row * rows)
     left = r.left + pad
     bottom = r.bottom - pad
