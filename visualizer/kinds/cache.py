@@ -26,17 +26,20 @@ class CacheNode(schema.ServerBase):
 
 
 def _line(view: NodeView, lang: str) -> str:
+    """Its hit ratio over the last 5 s (a flush shows at once) and how full it is."""
     ratio = view.extra.get("hit_ratio", "")
-    fill = view.extra.get("fill", "")
-    return t("cache.line", lang, ratio=ratio or "–", fill=fill)
+    return t("cache.line", lang, ratio=ratio or "–", fill=view.extra.get("fill", ""))
 
 
 def _facts(model: Any, cache: Cache, now: float) -> dict[str, str]:
-    ratio = cache.hit_ratio()
-    return {"hit_ratio": "" if ratio is None else f"{100 * ratio:.0f}%",
+    recent = model.recent_counts(cache.id) if hasattr(model, "recent_counts") else None
+    looked = recent[0] + recent[1] if recent else 0.0
+    total = cache.hit_ratio()
+    return {"hit_ratio": f"{100 * recent[0] / looked:.0f}%" if recent and looked else "",
+            "hit_ratio_total": "" if total is None else f"{100 * total:.0f}%",
             "fill": f"{len(cache.store)}/{cache.store.capacity}",
-            "ttl_s": f"{cache.store.ttl_s:g}", "eviction": cache.store.policy,
-            "on_write": cache.on_write}
+            "ttl_s": f"{cache.store.ttl_s:g}" if cache.store.ttl_s else "never",
+            "eviction": cache.store.policy, "on_write": cache.on_write}
 
 
 SPEC = registry.register(registry.KindSpec(
@@ -49,4 +52,4 @@ SPEC = registry.register(registry.KindSpec(
                                    "a miss asks the database and keeps the answer.",
                              "ko": "최근 읽은 데이터를 메모리에 둡니다. 적중하면 바로 응답하고, "
                                    "놓치면 DB에 묻고 그 답을 보관합니다."},
-             "cache.line": {"en": "hits {ratio} · {fill}", "ko": "적중 {ratio} · {fill}"}}))
+             "cache.line": {"en": "hits {ratio} (5 s) · {fill}", "ko": "적중 {ratio} (5초) · {fill}"}}))
