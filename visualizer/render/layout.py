@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence, TypeVar
@@ -10,6 +9,7 @@ from typing import Iterator, Sequence, TypeVar
 import numpy as np
 import pygame
 
+from visualizer.render.unblock import clear_links
 from visualizer.sim import registry
 
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
@@ -107,30 +107,6 @@ def _place(kind: str, role: str) -> tuple[float, int]:
     return spec.place(role) if spec is not None else (3, 0)
 
 
-def _clear_links(nodes: tuple[tuple[str, ...], ...], columns: dict[float, list[int]], centers: np.ndarray,
-                 links: tuple[tuple[str, str], ...], half: tuple[float, float], graph: pygame.Rect,
-                 scale: float) -> None:
-    """Move the cards of each column (but a lone DNS, set apart on purpose) off the links that
-    pass it from a column on its left to one on its right."""
-    col_of = {i: c for c, members in columns.items() for i in members}
-    index = {n[0]: i for i, n in enumerate(nodes)}
-    pairs = [(index[a], index[b]) for a, b in links if a in index and b in index]
-    for col, members in columns.items():
-        if len(members) == 1 and registry.has_role(nodes[members[0]][1], registry.NAMESERVER):
-            continue
-        segs = tuple((*centers[a].tolist(), *centers[b].tolist()) for a, b in pairs
-                     if a in col_of and b in col_of and min(col_of[a], col_of[b]) < col < max(col_of[a], col_of[b]))
-        if not segs:
-            continue
-        ys = tuple(float(centers[i, 1]) for i in members)
-        lo, hi = graph.top + 8 * scale, graph.bottom - 8 * scale
-        margin = 6 * scale            # a dot on the link keeps clear of the card too
-        new = _unblock(ys, float(centers[members[0], 0]), (half[0] + margin, half[1] + margin), segs, lo, hi,
-                       2 * half[1] + 24 * scale)
-        for i, y in zip(members, new):
-            centers[i, 1] = y
-
-
 def card_height(c: float, rows: int, dot_r: int) -> float:
     """An enlarged card's height at content scale c: pads, icon and name, `rows` lines, worker slots."""
     return c * (8 + 28 + 4 + 8) + rows * round(15 * c) + 2 * dot_r + 2
@@ -160,42 +136,6 @@ def _column_ys(k: int, graph: pygame.Rect, top_pad: float, usable_h: float, card
     return [graph.top + top_pad + step * (j + 0.5) for j in range(k)]
 
 
-Segment = tuple[float, float, float, float]
-
-
-@lru_cache(maxsize=64)
-def _unblock(ys: tuple[float, ...], x: float, half: tuple[float, float], segs: tuple[Segment, ...],
-             lo: float, hi: float, gap: float) -> tuple[float, ...]:
-    """Card centres down a column that links from a column before it to one after it cross (a
-    web server's link to its database passes the cache column): as placed when no such link
-    crosses a card, else the evenly spaced placement between `lo` and `hi` (spacing from the
-    usual one down to `gap`) that they cross least, the nearest to the usual one among equals."""
-    def crossed(centres: tuple[float, ...]) -> float:
-        total = 0.0
-        for y in centres:
-            r = pygame.Rect(round(x - half[0]), round(y - half[1]), round(2 * half[0]), round(2 * half[1]))
-            for x0, y0, x1, y1 in segs:
-                cut = r.clipline(x0, y0, x1, y1)
-                if cut:
-                    total += math.dist(*cut) + 1.0
-        return total
-
-    if not crossed(ys):
-        return ys
-    k, step0 = len(ys), (ys[1] - ys[0] if len(ys) > 1 else 0.0)
-    best: tuple[float, float, tuple[float, ...]] = (crossed(ys), 0.0, ys)
-    for step in sorted({step0, max(gap, step0 * 0.75), max(gap, step0 * 0.5), gap}) if k > 1 else (0.0,):
-        span = step * (k - 1)
-        for j in range(25):
-            first = lo + half[1] + (hi - lo - 2 * half[1] - span) * j / 24
-            cand = tuple(first + step * m for m in range(k))
-            moved = sum(abs(a - b) for a, b in zip(cand, ys))
-            score = (crossed(cand), moved, cand)
-            if score[:2] < best[:2]:
-                best = score
-    return best[2]
-
-
 def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], scale: float,
                    caption_lines: int = 0, side: bool = True, min_text_px: float = 0.0,
                    text_rows: int = 2, links: tuple[tuple[str, str], ...] = ()) -> Layout:
@@ -203,7 +143,7 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
     column. Kind "removed" marks a node taken out of the design: it keeps its index, not a place.
     `min_text_px` (projector mode) keeps the cards' text at least that big: the cards grow round it
     with room for `text_rows` lines, rather than shrinking with a crowded picture. `links` (by id)
-    that pass a column without stopping there move its cards off them (_unblock).
+    that pass a column without stopping there move its cards off them (unblock.py).
     """
     top, graph, side_rect, caption, toolbar = regions(size, scale, caption_lines, side)
     columns: dict[float, list[int]] = {}
@@ -246,7 +186,7 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
         for j, i in enumerate(members):
             centers[i] = (x, ys[j])
     if links:
-        _clear_links(nodes, columns, centers, links, (card_w / 2, card_h / 2), graph, scale)
+        clear_links(nodes, columns, centers, links, (card_w / 2, card_h / 2), graph, scale)
     half = np.empty((n, 2), dtype=np.float32)
     half[:, 0] = card_w / 2
     half[:, 1] = card_h / 2
