@@ -83,7 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.SetRate": {"en": "Set rate to {rate:g}/s", "ko": "유입량 {rate:g}/초로"},
     "cmd.Flush": {"en": "Empty {node} (flush)", "ko": "{node} 비우기 (flush)"},
     "cmd.SetTtl": {"en": "Set {node}'s TTL to {seconds:g} s", "ko": "{node} TTL을 {seconds:g}초로"},
-    "cmd.AddCache": {"en": "Add a cache like {node}", "ko": "{node} 같은 캐시 추가"},
+    "cmd.AddCache": {"en": "Add an empty cache set up like {node}", "ko": "빈 캐시 추가 (설정은 {node} 그대로)"},
     "menu.current": {"en": "● {label} (now)", "ko": "● {label} (현재)"},
     "menu.none": {"en": "Nothing to do here", "ko": "할 수 있는 작업 없음"},
     "menu.top_tier": {"en": "No upgrade: {tier} is the largest machine there is",
