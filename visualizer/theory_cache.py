@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from visualizer.sim.popularity import che_characteristic_time, che_hit_ratio, zipf_probabilities
+from visualizer.sim.snapshot import Caching, StoreFigures
 
 
 @lru_cache(maxsize=64)
@@ -108,3 +109,43 @@ def nan_mean(values: np.ndarray) -> float | None:
     """
     finite = values[np.isfinite(values)]
     return float(finite.mean()) if len(finite) else None
+
+
+# ---- the same figures read off a snapshot's Caching (the card and the lesson claims share them) ----
+
+def caches(c: Caching, serving: bool = False) -> list[StoreFigures]:
+    """The caches (not CDN edges); `serving`: only those up now (a down or booting one is passed by)."""
+    return [s for s in c.stores if not s.edge and (s.status == "up" or not serving)]
+
+
+def reads_share(c: Caching) -> float:
+    """q of che_estimate for the caches serving now: the reads' share of data requests when every
+    one of them drops a written key, else 1."""
+    up = caches(c, serving=True)
+    return c.read_ratio if up and all(s.on_write == "invalidate" for s in up) else 1.0
+
+
+def che_for(c: Caching) -> float | None:
+    """Che's estimate for the caches serving now, their capacities summed (None: none serving)."""
+    up = caches(c, serving=True)
+    if not up:
+        return None
+    return che_estimate(c.keys, round(c.key_skew, 6), sum(s.capacity for s in up), round(reads_share(c), 6))
+
+
+def measured_hit_ratio(stores: list[StoreFigures]) -> float | None:
+    """h over the recent span of these caches or edges together (None: no lookup)."""
+    return hit_ratio(sum(s.hits or 0.0 for s in stores), sum(s.misses or 0.0 for s in stores))
+
+
+def reads_sent(c: Caching) -> float | None:
+    """λ of the reads: requests generated per second over the span times the reads' share."""
+    return None if c.generated is None else c.generated * c.read_share
+
+
+def predicted_db_reads(c: Caching) -> float | None:
+    """(1 - h)·λ over the recent span: h of the caches serving (0 with none serving), λ the reads sent."""
+    lam = reads_sent(c)
+    up = caches(c, serving=True)
+    h = measured_hit_ratio(up) if up else 0.0
+    return None if lam is None or h is None else db_reads(h, lam)

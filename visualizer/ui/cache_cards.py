@@ -29,12 +29,12 @@ def cache_lines(snap: Snapshot, lang: str) -> Rows:
     down cache's 1 / (1 - h); the staleness bound of a cache that leaves values alone on a write."""
     rows: Rows = [(t("theory.cache", lang), True)]
     c = snap.caching
-    caches = [s for s in c.stores if not s.edge] if c is not None else []
+    caches = tc.caches(c) if c is not None else []
     if c is None or not caches:
         return rows + [(t("theory.no_cache", lang), False)]
-    up = [s for s in caches if s.status == "up"]
-    h = tc.hit_ratio(sum(s.hits or 0.0 for s in up), sum(s.misses or 0.0 for s in up)) if up else None
-    lam = c.generated * c.read_share if c.generated is not None else None
+    up = tc.caches(c, serving=True)
+    h = tc.measured_hit_ratio(up) if up else None
+    lam = tc.reads_sent(c)
     rows += _estimate(c, up, h, lam, lang)
     changed = _changed_at(snap, caches)
     mixed = (c.span_s or 0.0) - (snap.time - changed) if changed is not None else 0.0
@@ -45,7 +45,8 @@ def cache_lines(snap: Snapshot, lang: str) -> Rows:
         rows.append((t("theory.db_measured", lang, m=f"{c.db_reads:.0f}"), False))
         rows.append((t("theory.span_back", lang, s=f"{snap.time - changed:.0f}"), False))
     elif h is not None and lam is not None and c.db_reads is not None:
-        rows.append((t("theory.db_reads", lang, h=f"{h:.2f}", lam=f"{lam:.0f}", p=f"{tc.db_reads(h, lam):.0f}"), False))
+        p = tc.predicted_db_reads(c) or 0.0
+        rows.append((t("theory.db_reads", lang, h=f"{h:.2f}", lam=f"{lam:.0f}", p=f"{p:.0f}"), False))
         rows.append((t("theory.db_reads_m", lang, m=f"{c.db_reads:.0f}"), False))
     return rows + _staleness(caches, lang)
 
@@ -57,20 +58,14 @@ def _changed_at(snap: Snapshot, caches: list[StoreFigures]) -> float | None:
                default=None)
 
 
-def _reads_share(c: Caching, up: list[StoreFigures]) -> float:
-    """q of che_estimate: the reads' share of data requests when every cache drops a written key."""
-    return c.read_ratio if up and all(s.on_write == "invalidate" for s in up) else 1.0
-
-
 def _estimate(c: Caching, up: list[StoreFigures], h: float | None, lam: float | None, lang: str) -> Rows:
     """Che's estimate for the caches up now (their capacities summed), then the measured h and
     why the two may differ now (still filling, another eviction policy, a short TTL)."""
     if not up:
         return []
     cap = sum(s.capacity for s in up)
-    q = _reads_share(c, up)
-    est = tc.che_estimate(c.keys, round(c.key_skew, 6), cap, round(q, 6))
-    rows: Rows = [(t("theory.che", lang, c=cap, n=c.keys, a=f"{c.key_skew:g}", h=pct(est)), False)]
+    q = tc.reads_share(c)
+    rows: Rows = [(t("theory.che", lang, c=cap, n=c.keys, a=f"{c.key_skew:g}", h=pct(tc.che_for(c) or 0.0)), False)]
     if len(up) > 1:
         rows.append((t("theory.che_sum", lang, ids=" + ".join(s.id for s in up)), False))
     if q < 1.0:
