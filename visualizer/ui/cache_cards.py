@@ -37,13 +37,13 @@ def cache_lines(snap: Snapshot, lang: str) -> Rows:
     lam = tc.reads_sent(c)
     rows += _estimate(c, up, h, lam, lang)
     changed = _changed_at(snap, caches)
-    mixed = (c.span_s or 0.0) - (snap.time - changed) if changed is not None else 0.0
+    since = snap.time - changed if changed is not None else math.inf
     out = [s for s in caches if s.status != "up"]
     if out:
         rows += _down(snap, c, out, len(up), lam, changed, lang)
-    elif mixed > 0.5 and c.db_reads is not None:      # the span mixes the cache down and up
+    elif since < (c.span_s or 0.0) - 0.5 and c.db_reads is not None:      # the span mixes down and up
         rows.append((t("theory.db_measured", lang, m=f"{c.db_reads:.0f}"), False))
-        rows.append((t("theory.span_back", lang, s=f"{snap.time - changed:.0f}"), False))
+        rows.append((t("theory.span_back", lang, s=f"{since:.0f}"), False))
     elif h is not None and lam is not None and c.db_reads is not None:
         p = tc.predicted_db_reads(c) or 0.0
         rows.append((t("theory.db_reads", lang, h=f"{h:.2f}", lam=f"{lam:.0f}", p=f"{p:.0f}"), False))
@@ -110,9 +110,9 @@ def _down(snap: Snapshot, c: Caching, out: list[StoreFigures], n_up: int, lam: f
         rows.append((t("theory.db_rise", lang, before=f"{tc.db_reads(h, lam):.0f}", lam=f"{lam:.0f}"), False))
     if c.db_reads is not None:
         rows.append((t("theory.db_measured", lang, m=f"{c.db_reads:.0f}"), False))
-        mixed = (c.span_s or 0.0) - (snap.time - changed) if changed is not None else 0.0
-        if mixed > 0.5:
-            rows.append((t("theory.span_mixed", lang, s=f"{mixed:.0f}"), False))
+        since = snap.time - changed if changed is not None else math.inf
+        if since < (c.span_s or 0.0) - 0.5:
+            rows.append((t("theory.span_mixed", lang, s=f"{since:.0f}"), False))
     return rows
 
 
