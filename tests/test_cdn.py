@@ -211,7 +211,7 @@ def test_a_fetch_through_the_balancer_comes_back_through_it():
 def test_the_card_and_facts_of_an_edge():
     sim = run(Simulation(edge_design()), 5.0)
     view = next(n for n in sim.snapshot().nodes if n.id == "cdn")
-    assert set(view.extra) == {"hit_ratio", "fill", "ttl_s", "origin"}
+    assert set(view.extra) == {"hit_ratio", "hit_ratio_total", "fill", "ttl_s", "origin"}
     assert view.extra["origin"] == "store" and view.extra["ttl_s"] == "3600"
     assert view.extra["hit_ratio"].endswith("%") and view.extra["fill"].endswith("/1000")
     assert all(lookup(f"extra.{k}") is not None for k in view.extra)

@@ -87,3 +87,44 @@ def test_a_theory_claim_fails_where_a_backlog_makes_the_measurement_run_high():
                                                              "max": 0.3}), "auto")
     theory = [c for c in claims if c.expect.check == "theory" and c.beat == 2]
     assert theory and not theory[0].ok
+
+
+CACHE = str(ROOT_DIR / "tests" / "data" / "cache-tier.toml")
+
+
+@pytest.mark.parametrize("mode", ["auto", "present"])
+def test_cache_claims_hold_hit_ratio_che_and_db_reads(mode):
+    claims = check_lesson(load(CACHE), mode)
+    kinds = {(c.expect.check, c.expect.of) for c in claims}
+    assert {("hit_ratio", None), ("theory", "che"), ("theory", "db_reads")} <= kinds
+    failed = [c.line() for c in claims if not c.ok]
+    assert not failed, failed
+
+
+@pytest.mark.parametrize("beat, claim", [
+    (1, {"check": "hit_ratio", "min": 0.9}),                                # a warm cache, not that warm
+    (1, {"check": "theory", "of": "che", "max": 0.001}),
+    (2, {"check": "hit_ratio", "node": "cache1", "min": 0.0}),             # down: no lookup, no ratio
+    (3, {"check": "theory", "of": "che", "max": 0.1, "when": "shown"}),    # just back, empty
+    (2, {"check": "theory", "of": "db_reads", "max": 0.1, "when": "shown"}),   # the span still has hits
+])
+def test_a_false_cache_claim_fails(beat, claim):
+    sc = load(CACHE)
+    data = sc.model_dump(by_alias=True, exclude_none=True)
+    data["timeline"][beat]["expect"] = [claim]
+    claims = [c for c in check_lesson(validate(data, "<cache>"), "auto") if c.beat == beat]
+    assert len(claims) == 1 and not claims[0].ok, claims[0].line()
+
+
+@pytest.mark.parametrize("name, claim, key, words", [
+    ("load-balancer", {"check": "hit_ratio", "node": "web1", "min": 0.5}, "expect[4].node", "a hit ratio is a cache's"),
+    ("load-balancer", {"check": "hit_ratio"}, "expect[4]", "needs a bound"),
+    ("load-balancer", {"check": "theory", "of": "che", "max": 0.1}, "expect[4].of", "needs a cache"),
+    ("load-balancer", {"check": "theory", "of": "hits", "max": 0.1}, "expect[4].of", "mmc | che | db_reads"),
+    ("load-balancer", {"check": "theory", "of": "mmc", "max": 0.1}, "expect[4].node", "needs 'node'"),
+    ("load-balancer", {"check": "theory", "of": "che"}, "expect[4].of", "with max"),
+])
+def test_check_scenario_names_a_bad_cache_claim(name, claim, key, words):
+    with pytest.raises(ScenarioError) as info:
+        with_claim(name, 2, claim)
+    assert key in str(info.value) and words in str(info.value).lower()

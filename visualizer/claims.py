@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from visualizer import theory_cache
 from visualizer.lesson import LessonPlayer
 from visualizer.schema import Expect, Scenario
+from visualizer.sim.caching_view import caching
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,9 @@ def _measure(e: Expect, m: Moment) -> Any:
     if e.check == "share":
         return _share(e, m)
     if e.check == "theory":
-        return _mmc_gap(e, m)
+        return {"mmc": _mmc_gap, "che": _che_gap, "db_reads": _db_reads_gap}[e.of or "mmc"](e, m)
+    if e.check == "hit_ratio":
+        return _hit_ratio(e, m)
     if e.check == "utilization":
         return m.player.sim.by_id[e.node].utilization(m.player.sim.time) if e.node else float("nan")
     return _count(e, m, node)
@@ -97,6 +101,42 @@ def _mmc_gap(e: Expect, m: Moment) -> float:
         return float("nan")
     predicted = theory.mmc_mean_time_ms(recent[0], node.workers, node.service_s * 1000.0 / node.speed)
     return abs(recent[1] - predicted) / predicted if predicted < float("inf") else float("nan")
+
+
+def _gap(measured: float | None, predicted: float | None) -> float:
+    """|measured - predicted| / predicted, NaN when either is unknown or nothing is predicted."""
+    if measured is None or predicted is None or not predicted > 0:
+        return float("nan")
+    return abs(measured - predicted) / predicted
+
+
+def _hit_ratio(e: Expect, m: Moment) -> float:
+    """The hit ratio over the last 5 s of the named cache or CDN edge, else of all of them (the
+    metrics panel's hit-ratio figure)."""
+    c = caching(m.player.sim)
+    if c is None:
+        return float("nan")
+    stores = [s for s in c.stores if e.node is None or s.id == e.node]
+    h = theory_cache.measured_hit_ratio(stores)
+    return float("nan") if h is None else h
+
+
+def _che_gap(e: Expect, m: Moment) -> float:
+    """The cache card's first comparison: the caches' hit ratio over the last 5 s against Che's
+    estimate for the caches serving now."""
+    c = caching(m.player.sim)
+    if c is None:
+        return float("nan")
+    return _gap(theory_cache.measured_hit_ratio(theory_cache.caches(c, serving=True)), theory_cache.che_for(c))
+
+
+def _db_reads_gap(e: Expect, m: Moment) -> float:
+    """The cache card's second: the databases' reads per second over the last 5 s against
+    (1 - h)·λ, h and λ (the reads sent) measured over the same 5 s."""
+    c = caching(m.player.sim)
+    if c is None:
+        return float("nan")
+    return _gap(c.db_reads, theory_cache.predicted_db_reads(c))
 
 
 def _rows(e: Expect, m: Moment) -> list[dict[str, Any]]:

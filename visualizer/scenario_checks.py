@@ -11,7 +11,7 @@ from pathlib import Path
 import networkx as nx
 
 from visualizer.errors import ScenarioError, did_you_mean
-from visualizer.schema import COUNTS, RATES, Beat, Expect, Scenario
+from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
 
@@ -235,7 +235,7 @@ def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat
 NEEDS = {"status": ("node", "is_"), "role": ("node", "is_"), "tier": ("node", "is_"),
          "address": ("node", "is_"), "lb_view": ("node", "is_"),
          "event": ("event",), "no_event": ("event",), "rate": ("of",), "share": ("node", "among"),
-         "count": ("of",), "utilization": ("node",), "theory": ("node",)}
+         "count": ("of",), "utilization": ("node",), "hit_ratio": (), "theory": ("of",)}
 
 
 def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
@@ -251,13 +251,30 @@ def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
         raise ScenarioError(path, f"{key}.of", f"a rate is one of {', '.join(RATES)}, not '{e.of}'")
     if e.check == "count" and e.of not in COUNTS:
         raise ScenarioError(path, f"{key}.of", f"a count is one of {', '.join(COUNTS)}, not '{e.of}'")
-    if e.check == "theory" and (e.of != "mmc" or e.max is None):
-        raise ScenarioError(path, f"{key}.of", "a theory claim is of = \"mmc\" with max, the largest "
-                            "relative gap between prediction and measurement")
-    if e.check in ("rate", "share", "count", "utilization") and e.min is None and e.max is None:
+    if e.check == "theory":
+        _check_theory(path, key, ids, e)
+    if e.check == "hit_ratio" and e.node is not None and e.node in ids and not _holds(ids[e.node]):
+        raise ScenarioError(path, f"{key}.node", f"'{e.node}' is a {ids[e.node]}; a hit ratio is a cache's "
+                            "or a CDN edge's")
+    if e.check in ("rate", "share", "count", "utilization", "hit_ratio") and e.min is None and e.max is None:
         raise ScenarioError(path, key, f"a '{e.check}' claim needs a bound: min, max or both")
     if e.min is not None and e.max is not None and e.min > e.max:
         raise ScenarioError(path, f"{key}.min", f"min {e.min:g} is above max {e.max:g}")
+
+
+def _holds(kind: str) -> bool:
+    return reg.has_role(kind, reg.CACHE) or reg.has_role(kind, reg.EDGE)
+
+
+def _check_theory(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
+    """of = "mmc" names a server; "che" and "db_reads" need a cache in the design; all need max."""
+    if e.of not in THEORIES or e.max is None:
+        raise ScenarioError(path, f"{key}.of", f"a theory claim is of = {' | '.join(THEORIES)} with max, the "
+                            "largest relative gap between prediction and measurement")
+    if e.of == "mmc" and not e.node:
+        raise ScenarioError(path, f"{key}.node", "a theory claim of \"mmc\" needs 'node', the server")
+    if e.of != "mmc" and not _with(ids, reg.CACHE):
+        raise ScenarioError(path, f"{key}.of", f"a theory claim of \"{e.of}\" needs a cache in the design")
 
 
 def _may_appear(ref: str, ids: Ids) -> bool:

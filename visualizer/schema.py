@@ -110,7 +110,8 @@ class Link(Strict):
 
 
 CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
-          "utilization", "theory")
+          "utilization", "hit_ratio", "theory")
+THEORIES = ("mmc", "che", "db_reads")     # what a theory claim compares (docs/lessons.md)
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
 COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals")
 
@@ -124,10 +125,11 @@ class Expect(Strict):
 
     check: Literal[CHECKS]  # type: ignore[valid-type]
     when: Literal["shown", "end"] = "end"
-    node: str | None = None                    # status, role, lb_view, event, share, count, utilization
+    node: str | None = None                    # status, role, lb_view, event, share, count, utilization,
+                                               # hit_ratio (a cache or CDN edge; none: all of them)
     is_: str | None = Field(default=None, alias="is")   # status / role / lb_view value
     event: str | None = None                   # event, no_event
-    of: str | None = None                      # rate: one of RATES; count: one of COUNTS
+    of: str | None = None                      # rate: one of RATES; count: one of COUNTS; theory: THEORIES
     among: list[str] = Field(default_factory=list)     # share: the nodes it is a share of
     span_s: between(0.5, 3_600) | None = None  # rate: the last span_s s (default: the whole beat)
     min: float | None = None
@@ -152,7 +154,7 @@ class Beat(Strict):
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
-    theory: Literal["availability", "utilization", "replication"] | None = None
+    theory: Literal["availability", "utilization", "replication", "cache", "cdn"] | None = None
     speed: Speed | None = None
     expect: list[Expect] = Field(default_factory=list)
 

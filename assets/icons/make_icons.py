@@ -69,14 +69,15 @@ def database(s: pygame.Surface) -> None:
 
 
 def cache(s: pygame.Surface) -> None:
-    """A memory chip: a square body with pins on two sides and a lightning bolt cut out of it."""
-    body = pygame.Rect(116, 96, 280, 320)
-    for y in range(136, 400, 62):
-        pygame.draw.rect(s, WHITE, (60, y, 80, 30), border_radius=8)
-        pygame.draw.rect(s, WHITE, (372, y, 80, 30), border_radius=8)
+    """A memory chip with pins on every side and a lightning bolt (fast) cut out of it."""
+    body = pygame.Rect(126, 126, 260, 260)
+    for k in range(4):
+        at = body.left + 38 + k * 62
+        for pin in ((at - 14, 50, 28, 90), (at - 14, 372, 28, 90), (50, at - 14, 90, 28), (372, at - 14, 90, 28)):
+            pygame.draw.rect(s, WHITE, pin, border_radius=8)
     pygame.draw.rect(s, WHITE, body, border_radius=30)
-    pygame.draw.polygon(s, CLEAR, [(286, 130), (190, 276), (252, 276), (218, 386), (322, 224),
-                                   (258, 224)])
+    bolt = [(280, 150), (176, 276), (248, 276), (222, 362), (336, 226), (262, 226)]
+    pygame.draw.polygon(s, CLEAR, bolt)
 
 
 def cdn(s: pygame.Surface) -> None:

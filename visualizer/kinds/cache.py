@@ -26,31 +26,35 @@ class CacheNode(schema.ServerBase):
 
 
 def _line(view: NodeView, lang: str) -> str:
+    """Its hit ratio over the last 5 s (a flush shows at once) and how full it is."""
     ratio = view.extra.get("hit_ratio", "")
-    fill = view.extra.get("fill", "")
-    return t("cache.line", lang, ratio=ratio or "–", fill=fill)
+    return t("cache.line", lang, ratio=ratio or "–", fill=view.extra.get("fill", ""))
+
+
+def store_facts(model: Any, node: Any) -> dict[str, str]:
+    """The facts a cache and a CDN edge share: hit ratio over the last 5 s and since the start,
+    how full it is, its TTL."""
+    recent = model.recent_counts(node.id) if hasattr(model, "recent_counts") else None
+    looked = recent[0] + recent[1] if recent else 0.0
+    total = node.hit_ratio()
+    return {"hit_ratio": f"{100 * recent[0] / looked:.0f}%" if recent and looked else "",
+            "hit_ratio_total": "" if total is None else f"{100 * total:.0f}%",
+            "fill": f"{len(node.store)}/{node.store.capacity}",
+            "ttl_s": f"{node.store.ttl_s:g}" if node.store.ttl_s else "never"}
 
 
 def _facts(model: Any, cache: Cache, now: float) -> dict[str, str]:
-    ratio = cache.hit_ratio()
-    return {"hit_ratio": "" if ratio is None else f"{100 * ratio:.0f}%",
-            "fill": f"{len(cache.store)}/{cache.store.capacity}",
-            "ttl_s": f"{cache.store.ttl_s:g}", "eviction": cache.store.policy,
-            "on_write": cache.on_write}
+    return {**store_facts(model, cache), "eviction": cache.store.policy, "on_write": cache.on_write}
 
 
 SPEC = registry.register(registry.KindSpec(
     kind="cache", model=CacheNode, build=lambda cfg, idx: Cache(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.SERVER, registry.CACHE}),
-    actions=("fail", "recover", "flush", "set_ttl", "set_on_write", "add_cache"), column=4, order=-1, icon="cache",
+    actions=("fail", "recover", "flush", "set_ttl", "set_on_write", "add_cache"), column=3.5, icon="cache",
     card=_line, facts=_facts,
     strings={"kind.cache": {"en": "Cache", "ko": "캐시"},
              "about.cache": {"en": "Keeps recently read data in memory: a hit answers at once, "
                                    "a miss asks the database and keeps the answer.",
                              "ko": "최근 읽은 데이터를 메모리에 둡니다. 적중하면 바로 응답하고, "
                                    "놓치면 DB에 묻고 그 답을 보관합니다."},
-             "val.invalidate": {"en": "drop the key (invalidate)", "ko": "키 삭제 (무효화)"},
-             "val.update": {"en": "store the new value", "ko": "새 값으로 갱신"},
-             "val.none": {"en": "ignore it", "ko": "무시"},
-             "extra.on_write": {"en": "on a write", "ko": "쓰기가 오면"},
-             "cache.line": {"en": "hits {ratio} · {fill}", "ko": "적중 {ratio} · {fill}"}}))
+             "cache.line": {"en": "hits {ratio} (5 s) · {fill}", "ko": "적중 {ratio} (5초) · {fill}"}}))

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from visualizer import schema
 from visualizer.i18n import t
+from visualizer.kinds.cache import store_facts
 from visualizer.sim import registry
 from visualizer.sim.components.cdn import Cdn
 from visualizer.sim.snapshot import NodeView
@@ -31,11 +32,7 @@ def _line(view: NodeView, lang: str) -> str:
 
 
 def _facts(model: Any, cdn: Cdn, now: float) -> dict[str, str]:
-    ratio = cdn.hit_ratio()
-    return {"hit_ratio": "" if ratio is None else f"{100 * ratio:.0f}%",
-            "fill": f"{len(cdn.store)}/{cdn.store.capacity}",
-            "ttl_s": f"{cdn.store.ttl_s:g}",
-            "origin": cdn.origin.id if cdn.origin is not None else ""}
+    return {**store_facts(model, cdn), "origin": cdn.origin.id if cdn.origin is not None else ""}
 
 
 SPEC = registry.register(registry.KindSpec(
@@ -48,4 +45,4 @@ SPEC = registry.register(registry.KindSpec(
                                  "answers from nearby, a miss fetches the file from the origin once.",
                            "ko": "이미지, 스크립트, 스타일 파일의 사본을 사용자 가까이에 둡니다. 적중하면 "
                                  "가까운 곳에서 바로 주고, 놓치면 원본 서버에서 한 번 가져옵니다."},
-             "cdn.line": {"en": "hits {ratio} · {fill} files", "ko": "적중 {ratio} · 파일 {fill}"}}))
+             "cdn.line": {"en": "hits {ratio} (5 s) · {fill} files", "ko": "적중 {ratio} (5초) · 파일 {fill}"}}))

@@ -39,8 +39,9 @@ def tiles(snap: Snapshot, lang: str) -> list[tuple[str, str, str]]:
 
 def draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang: str, scale: float,
                pal: Palette) -> None:
-    """Numbers on top, then throughput, error rate and latency percentiles over the last minute;
-    in a panel too small for them, what fits (nothing is drawn outside `rect`)."""
+    """Numbers on top, then throughput, error rate and latency percentiles over the last minute
+    (and, in a design with caches or CDN edges, the hit ratio); in a panel too small for them,
+    what fits (nothing is drawn outside `rect`)."""
     if rect.width <= 0 or rect.height <= 0:
         return
     clip = surface.get_clip()
@@ -70,11 +71,12 @@ def _draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang
     y += 3 * tile_h + round(4 * s)
     rows = _window(snap.series)
     remaining = rect.bottom - pad - y
-    chart_h = max(30, remaining // 3)
+    hits = snap.caching is not None             # a design with caches or CDN edges: a hit-ratio chart too
+    chart_h = max(30, remaining // (4 if hits else 3))
     if inner_w < 1 or y >= rect.bottom:
         return                                   # no room for the charts
-    key = (rows.tobytes(), inner_w, chart_h, lang, pal, round(s, 3))
-    charts = _charts_cached(key, inner_w, chart_h, lang, pal, s, rows)
+    key = (rows.tobytes(), inner_w, chart_h, lang, pal, round(s, 3), hits)
+    charts = _charts_cached(key, inner_w, chart_h, lang, pal, s, rows, hits)
     surface.blit(charts, (x0, y))
     _live_values(surface, snap, lang, x0 + inner_w, inner_w, y, chart_h, pal, s)
 
@@ -90,10 +92,15 @@ def _live_values(surface: pygame.Surface, snap: Snapshot, lang: str, right: int,
                  pal: Palette, s: float) -> None:
     """Current values beside each chart's title, or inside the chart's top right if too long."""
     m = snap.metrics
-    values = (f"{m.throughput:,.0f} {t('unit.rps', lang)}", _fmt_pct(m.error_rate),
-              " / ".join(_fmt_ms(v).replace(" ms", "") for v in (m.p50_ms, m.p95_ms, m.p99_ms)) + " ms")
-    colors = (pal.chart_lines[0], pal.failed, pal.text)
-    titles = ("m.throughput", "m.errors", "m.latency_pct")
+    values: tuple[str, ...] = (f"{m.throughput:,.0f} {t('unit.rps', lang)}", _fmt_pct(m.error_rate),
+                               " / ".join(_fmt_ms(v).replace(" ms", "") for v in (m.p50_ms, m.p95_ms, m.p99_ms)) + " ms")
+    colors: tuple[Color, ...] = (pal.chart_lines[0], pal.failed, pal.text)
+    titles: tuple[str, ...] = ("m.throughput", "m.errors", "m.latency_pct")
+    if snap.caching is not None:
+        ratio = recent_hit_ratio(snap)
+        values += ("—" if ratio is None else f"{100 * ratio:.0f}%",)
+        colors += (pal.ok,)
+        titles += ("m.hit_ratio",)
     for k, (v, c) in enumerate(zip(values, colors)):
         surf = text(v, round(13 * s), c, True)
         title_w = text(t(titles[k], lang), round(14 * s), pal.text, True).get_width()
@@ -106,12 +113,22 @@ def _live_values(surface: pygame.Surface, snap: Snapshot, lang: str, right: int,
 _CACHE: dict[tuple, pygame.Surface] = {}
 
 
-def _charts_cached(key: tuple, w: int, h: int, lang: str, pal: Palette, s: float, rows: np.ndarray) -> pygame.Surface:
-    """Redraw the three charts only when the series (one row per simulated second) has changed."""
+def recent_hit_ratio(snap: Snapshot) -> float | None:
+    """Of every cache's and CDN edge's lookups over the last 5 s, the share that hit (None: none)."""
+    if snap.caching is None:
+        return None
+    hits = sum(f.hits or 0.0 for f in snap.caching.stores)
+    looked = hits + sum(f.misses or 0.0 for f in snap.caching.stores)
+    return hits / looked if looked > 0 else None
+
+
+def _charts_cached(key: tuple, w: int, h: int, lang: str, pal: Palette, s: float, rows: np.ndarray,
+                   hits: bool = False) -> pygame.Surface:
+    """Redraw the charts only when the series (one row per simulated second) has changed."""
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    surf = pygame.Surface((w, 3 * h), pygame.SRCALPHA)
+    surf = pygame.Surface((w, (4 if hits else 3) * h), pygame.SRCALPHA)
     done = rows[:, COL["completed"]] if len(rows) else rows
     failed = rows[:, COL["failed"]] if len(rows) else rows
     finished = np.maximum(done + failed, 1) if len(rows) else rows
@@ -122,6 +139,8 @@ def _charts_cached(key: tuple, w: int, h: int, lang: str, pal: Palette, s: float
         ("m.latency_pct", [(rows[:, COL[c]] if len(rows) else rows, color) for c, color in
                        zip(("p50_ms", "p95_ms", "p99_ms"), pal.chart_lines)], "ms"),
     ]
+    if hits:        # per second; NaN (no lookup that second) leaves a gap rather than a fall to 0
+        plots.append(("m.hit_ratio", [(100.0 * rows[:, COL["hit_ratio"]] if len(rows) else rows, pal.ok)], "ratio"))
     for k, (title, lines, unit) in enumerate(plots):
         _plot(surf, pygame.Rect(0, k * h, w, h), t(title, lang), lines, unit, pal, s)
     if len(_CACHE) > 8:
@@ -139,23 +158,39 @@ def _plot(surf: pygame.Surface, box: pygame.Rect, title: str, lines: list[tuple[
     if area.height < 8:
         return
     pygame.draw.rect(surf, pal.bar_bg, area, border_radius=round(4 * s))
-    values = [np.nan_to_num(v.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0) for v, _ in lines]
+    raw = [v.astype(np.float64) for v, _ in lines]
+    values = [np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) for v in raw]
     top = max((float(v.max()) for v in values if len(v)), default=0.0)
-    top = _nice(top if unit != "pct" else max(top, 5.0))
-    label = f"{top:g}" + {"pct": "%", "ms": " ms", "count": "/s"}[unit]
+    top = 100.0 if unit == "ratio" else _nice(top if unit != "pct" else max(top, 5.0))
+    label = f"{top:g}" + {"pct": "%", "ratio": "%", "ms": " ms", "count": "/s"}[unit]
     surf.blit(text(label, round(11 * s), pal.text_dim), (area.left + round(4 * s), area.top + round(2 * s)))
     for frac in (0.5,):
         yy = area.bottom - frac * area.height
         pygame.draw.line(surf, pal.panel_edge, (area.left, yy), (area.right, yy), 1)
     width = max(1, round(2 * s))
-    for v, (_, color) in zip(values, lines):
+    for v, r, (_, color) in zip(values, raw, lines):
         n = len(v)
         if n < 2:
             continue
         xs = area.left + np.arange(n) * (area.width - 1) / (WINDOW_S - 1)
         xs = xs + (area.width - 1) - xs[-1]          # newest second on the right edge
         ys = area.bottom - 1 - np.clip(v / top, 0, 1) * (area.height - 2)
-        pygame.draw.lines(surf, color, False, np.column_stack((xs, ys)).tolist(), width)
+        points = np.column_stack((xs, ys))
+        for run in (_runs(np.isfinite(r)) if unit == "ratio" else [(0, n)]):
+            if run[1] - run[0] >= 2:
+                pygame.draw.lines(surf, color, False, points[run[0]:run[1]].tolist(), width)
+            elif unit == "ratio":                   # a lone second between gaps: a dot
+                pygame.draw.circle(surf, color, points[run[0]].tolist(), width)
+
+
+def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True.
+
+    >>> _runs(np.array([True, True, False, True]))
+    [(0, 2), (3, 4)]
+    """
+    edges = np.diff(np.concatenate(([0], ok.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
 def _nice(x: float) -> float:

@@ -17,7 +17,7 @@ from visualizer.sim.snapshot import ON_LINK, QUEUED, WAITING_DB, RequestDots
 # sprite slots: read/write x forward/back, waiting on the DB (dim), answered (green), failed (red)
 READ_FWD, READ_BACK, WRITE_FWD, WRITE_BACK, WAITING, DONE, FAILED = range(7)
 N_SPRITES = 7
-QUEUE_ROWS, SLOT_ROWS = 3, 2
+QUEUE_ROWS = 3                     # rows of queued dots above a card (worker slots: Layout.slot_rows)
 CIRCLE, DIAMOND, CROSS = "circle", "diamond", "cross"
 # Redundant coding: the shape tells what colour tells, so greyscale and colour-blind eyes read it too.
 SHAPES = (CIRCLE, CIRCLE, DIAMOND, DIAMOND, CIRCLE, CIRCLE, CROSS)
@@ -142,7 +142,7 @@ def dot_positions(dots: RequestDots, lay: Layout) -> tuple[np.ndarray, np.ndarra
         p[:, 0] = np.where(queued, qx, sx)
         p[:, 1] = np.where(queued, qy, sy)
         pos[at] = p
-        shown[at] = np.where(queued, row < QUEUE_ROWS, (row < SLOT_ROWS) & (col < per_row))
+        shown[at] = np.where(queued, row < QUEUE_ROWS, (row < lay.slot_rows) & (col < per_row))
         waiting = dots.phase[at] == WAITING_DB
         sp = sprite[at]
         sp[waiting] = WAITING

@@ -9,6 +9,7 @@ from typing import Iterator, Sequence, TypeVar
 import numpy as np
 import pygame
 
+from visualizer.render.unblock import clear_links
 from visualizer.sim import registry
 
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
@@ -63,6 +64,17 @@ class Layout:
             if not self.hidden(i):
                 yield i, node
 
+    @property
+    def slot_rows(self) -> int:
+        """Rows of worker slots a card has room for under its text: two, or one on an enlarged card
+        (its height is the text's, plus one row), so a second row never covers a line of text."""
+        c = self.text_scale
+        tall = float(self.half[:, 1].max()) * 2 if len(self.half) else 0.0
+        text_bottom = round(8 * c) + round(28 * c) + round(3 * c) + self.text_rows * round(15 * c)
+        cell = 2 * self.dot_r + 2
+        second_top = tall - 6 * c - 2 * self.dot_r - cell
+        return 2 if second_top >= text_bottom - 1 else 1
+
     def node_at(self, pos: tuple[int, int]) -> int | None:
         """Index of the node whose card is under `pos`, or None."""
         if not len(self.ids):
@@ -89,7 +101,7 @@ def regions(size: tuple[int, int], scale: float, caption_lines: int, side: bool)
 
 
 @lru_cache(maxsize=32)
-def _place(kind: str, role: str) -> tuple[int, int]:
+def _place(kind: str, role: str) -> tuple[float, int]:
     """(column, order within it) from the kind's spec; an unknown kind goes with the servers."""
     spec = registry.find(kind)
     return spec.place(role) if spec is not None else (3, 0)
@@ -126,14 +138,15 @@ def _column_ys(k: int, graph: pygame.Rect, top_pad: float, usable_h: float, card
 
 def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], scale: float,
                    caption_lines: int = 0, side: bool = True, min_text_px: float = 0.0,
-                   text_rows: int = 2) -> Layout:
+                   text_rows: int = 2, links: tuple[tuple[str, str], ...] = ()) -> Layout:
     """Place (id, kind[, role]) nodes in their kind's column; a node added at run time joins its
     column. Kind "removed" marks a node taken out of the design: it keeps its index, not a place.
     `min_text_px` (projector mode) keeps the cards' text at least that big: the cards grow round it
-    with room for `text_rows` lines, rather than shrinking with a crowded picture.
+    with room for `text_rows` lines, rather than shrinking with a crowded picture. `links` (by id)
+    that pass a column without stopping there move its cards off them (unblock.py).
     """
     top, graph, side_rect, caption, toolbar = regions(size, scale, caption_lines, side)
-    columns: dict[int, list[int]] = {}
+    columns: dict[float, list[int]] = {}
     order: dict[int, int] = {}
     for i, (_, kind, *role) in enumerate(nodes):
         if kind != REMOVED:
@@ -172,6 +185,8 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
             ys = _column_ys(k, graph, top_pad, usable_h, card_h if enlarged else 0.0, scale)
         for j, i in enumerate(members):
             centers[i] = (x, ys[j])
+    if links:
+        clear_links(nodes, columns, centers, links, (card_w / 2, card_h / 2), graph, scale)
     half = np.empty((n, 2), dtype=np.float32)
     half[:, 0] = card_w / 2
     half[:, 1] = card_h / 2

@@ -19,6 +19,7 @@ from visualizer.sim.snapshot import NodeView, Snapshot
 ICON_DIR = Path(__file__).resolve().parents[2] / "assets" / "icons"
 FALL_S, FLASH_S = 1.2, 0.35       # seconds of viewing time (simulated age / speed)
 MAX_OUTCOMES = 1500
+MIN_SQUEEZE_PX = 9                # the least a card line too wide for its card is shrunk to
 
 
 @lru_cache(maxsize=128)
@@ -112,8 +113,13 @@ def _card_text(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lang: str, 
     surface.blit(name, name.get_rect(midleft=(tx, r.top + pad + ipx // 2)), pygame.Rect(0, 0, inner, name.get_height()))
     y = r.top + pad + ipx + round(3 * c)
     for line, address in card_lines(n, lang, lay.text_px, full, lay.enlarged)[: lay.text_rows]:
-        surf = text(line, lay.text_px, (pal.ok if n.public else pal.text_dim) if address else pal.text_dim)
-        surface.blit(surf, (r.left + pad, y), pygame.Rect(0, 0, full, surf.get_height()))
+        tone = (pal.ok if n.public else pal.text_dim) if address else pal.text_dim
+        px = lay.text_px
+        wide = font(px).size(line)[0]
+        if wide > full:                  # a window-size card does not wrap: a little smaller, not cut
+            px = max(MIN_SQUEEZE_PX, int(px * full / wide))
+        surf = text(line, px, tone)
+        surface.blit(surf, (r.left + pad, y + (lay.text_px - px) // 2), pygame.Rect(0, 0, full, surf.get_height()))
         y += round(15 * c)
 
 
@@ -122,7 +128,7 @@ def _slots(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lay: Layout, pa
     cell = 2 * lay.dot_r + 2
     pad = 6 * lay.text_scale
     per_row = max(1, int((r.width - 4) // cell))
-    rows = 1 if n.workers <= per_row else 2
+    rows = 1 if n.workers <= per_row else lay.slot_rows
     shown = min(n.workers, per_row * rows)
     left = r.left + pad
     bottom = r.bottom - pad

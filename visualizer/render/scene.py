@@ -71,11 +71,13 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
         lines = min(3, len(wrap(view.caption, px, int(surface_size[0] - side_w - 74 * scale - progress_w), bold=True)))
     key = tuple((n.id, REMOVED if n.status == "removed" else n.kind, n.role) for n in snap.nodes)
     min_px = round(PROJECTOR_CARD_TEXT * scale, 1) if view.projector else 0.0
-    lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px)
+    links = tuple((l.src, l.dst) for l in snap.links)
+    lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, links=links)
     if lay.enlarged:        # room for as many lines as the widest card's address and facts wrap to
         rows = min(4, max([2, *(_rows(n, view.lang, lay, i) for i, n in lay.shown(snap.nodes))]))
         if rows != lay.text_rows:
-            lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, rows)
+            lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, rows,
+                                 links)
     return lay
 
 

@@ -24,6 +24,10 @@ from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import Event, Snapshot
 from visualizer.sim.tiers import BY_NAME
 
+# One meter reading: (time, each server's (arrivals, completed, sojourn s, queued), each counting
+# node's (hits, misses, reads), requests generated so far)
+Mark = tuple[float, dict[str, tuple[int, int, float, int]], dict[str, tuple[int, int, int]], int]
+
 
 class Simulation(Journey):
     """One run of one scenario. Reads the scenario's attributes only; owns one seeded RNG."""
@@ -77,7 +81,7 @@ class Simulation(Journey):
             cmd = control.beat_command(self, beat)
             if cmd is not None:
                 self.push(float(beat.at), self._timed_command, cmd)
-        self.meter: deque[tuple[float, dict[str, tuple[int, int, float, int]]]] = deque(maxlen=METER_S + 1)
+        self.meter: deque[Mark] = deque(maxlen=METER_S + 1)
         if plans:                           # the window's theory cards read it; a report does not
             self.push(0.0, self._meter_tick, None)
 
@@ -235,10 +239,14 @@ class Simulation(Journey):
     # ---- timed ----------------------------------------------------------------------------------
 
     def _meter_tick(self, _: Any) -> None:
-        """Each whole second: every server's arrivals, completions and time spent, so the window
-        can say what a node did over the last METER_S seconds (the same span for every number)."""
-        self.meter.append((self.time, {n.id: (n.arrivals, n.completed, n.sojourn, len(n.queue))
-                                       for n in self.nodes if isinstance(n, Server)}))
+        """Each whole second: every server's arrivals, completions and time spent, the hits and
+        misses of caches and CDN edges, the reads of databases, and the requests generated, so the
+        window can say what happened over the last METER_S seconds (the same span for every number)."""
+        nodes = self.nodes
+        servers = {n.id: (n.arrivals, n.completed, n.sojourn, len(n.queue)) for n in nodes if isinstance(n, Server)}
+        counts = {n.id: (getattr(n, "hits", 0), getattr(n, "misses", 0), getattr(n, "reads", 0))
+                  for n in nodes if hasattr(n, "hits") or hasattr(n, "reads")}
+        self.meter.append((self.time, servers, counts, self.stats.generated))
         self.push(self.time + 1.0, self._meter_tick, None)
 
     def recent(self, node_id: str) -> tuple[float, float | None, float, int] | None:
@@ -248,7 +256,7 @@ class Simulation(Journey):
         node = self.by_id.get(node_id)
         if not self.meter or not isinstance(node, Server):
             return None
-        t0, marks = self.meter[0]
+        t0, marks, _, _ = self.meter[0]
         span = self.time - t0
         if span < 1.0 or node_id not in marks:
             return None
@@ -256,6 +264,29 @@ class Simulation(Journey):
         done = node.completed - c0
         mean_ms = (node.sojourn - s0) / done * 1000.0 if done > 0 else None
         return (node.arrivals - a0) / span, mean_ms, span, q0
+
+    def recent_counts(self, node_id: str) -> tuple[float, float, float] | None:
+        """(hits, misses, reads) per second of a cache, CDN edge or database over the same span as
+        `recent`, or None before a second has passed or for a node that counts none of them. A node
+        added during the span had none at its start."""
+        node = self.by_id.get(node_id)
+        if not self.meter or node is None or not (hasattr(node, "hits") or hasattr(node, "reads")):
+            return None
+        t0, _, counts, _ = self.meter[0]
+        span = self.time - t0
+        if span < 1.0:
+            return None
+        h0, m0, r0 = counts.get(node_id, (0, 0, 0))
+        return ((getattr(node, "hits", 0) - h0) / span, (getattr(node, "misses", 0) - m0) / span,
+                (getattr(node, "reads", 0) - r0) / span)
+
+    def recent_generated(self) -> tuple[float, float] | None:
+        """(requests generated per second, span in s) over the same span as `recent`, or None."""
+        if not self.meter:
+            return None
+        t0, _, _, g0 = self.meter[0]
+        span = self.time - t0
+        return ((self.stats.generated - g0) / span, span) if span >= 1.0 else None
 
     def _timed_command(self, cmd: Command) -> None:
         control.apply_timed(self, cmd)

@@ -38,7 +38,7 @@ class Zipf:
         return min(bisect_right(self.cdf, u), self.n - 1)
 
 
-def che_characteristic_time(p: np.ndarray, capacity: int) -> float:
+def che_characteristic_time(p: np.ndarray, capacity: float) -> float:
     """T_C: the time an item stays in an LRU cache of `capacity` items (in requests)."""
     if capacity >= len(p):
         return float("inf")
@@ -54,7 +54,7 @@ def che_characteristic_time(p: np.ndarray, capacity: int) -> float:
     return (lo + hi) / 2.0
 
 
-def che_hit_ratio(n: int, alpha: float, capacity: int) -> float:
+def che_hit_ratio(n: int, alpha: float, capacity: float) -> float:
     """Che's estimate of an LRU cache's hit ratio for a Zipf(α) law over n items.
 
     >>> round(che_hit_ratio(100, 0.0, 10), 3)     # uniform: the share of items held

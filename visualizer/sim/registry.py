@@ -51,7 +51,8 @@ class KindSpec:
     build: Callable[[Any, int], "Node"]        # (scenario node, index) -> runtime node
     roles: frozenset[str] = frozenset()
     actions: tuple[str, ...] = ("fail", "recover")   # beat actions that may name a node of it
-    column: int = 3                            # layout column, left (users) to right (data)
+    column: float = 3                          # layout column, left (users) to right (data);
+                                               # a fraction puts the kind between two (a cache: 3.5)
     order: int = 0                             # place within its column, smaller first
     role_order: dict[str, int] = field(default_factory=dict)   # a role's place, where it differs
     icon: str = ""                             # assets/icons/<icon>.png; '' = a plain disc
@@ -59,7 +60,7 @@ class KindSpec:
     facts: Facts = _no_facts                   # kind-specific facts for the snapshot (NodeView.extra)
     strings: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {"en", "ko"}
 
-    def place(self, role: str) -> tuple[int, int]:
+    def place(self, role: str) -> tuple[float, int]:
         """(column, order in the column) of a node of this kind with this role."""
         return self.column, self.role_order.get(role, self.order)
 

@@ -114,6 +114,41 @@ class Event:
 
 
 @dataclass(frozen=True)
+class StoreFigures:
+    """A cache or CDN edge as the cache and CDN theory cards need it."""
+
+    id: str
+    edge: bool                     # a CDN edge; else a cache in front of a database
+    status: str                    # up | down | booting (a cache not up is passed by: its keys' reads go to the DB)
+    capacity: int
+    held: int
+    eviction: str                  # lru | lfu | fifo
+    ttl_s: float                   # 0: entries never expire
+    on_write: str                  # a cache's invalidate | update | none ('' for an edge)
+    oldest_stale_s: float          # the longest a stale value it answered had been held, since the start
+    hits: float | None             # lookups per second over the recent span that hit (None: not yet)
+    misses: float | None
+    edge_rt_ms: float | None = None     # an edge: users -> edge -> users, link latencies and service
+    origin_rt_ms: float | None = None   # a miss: users -> edge -> origin -> edge -> users
+
+
+@dataclass(frozen=True)
+class Caching:
+    """What the cache and CDN cards compare, every rate over the same recent span (the last 5 s)."""
+
+    span_s: float | None           # the span (None before a second has passed)
+    keys: int                      # the traffic's keyspace and its Zipf exponent
+    key_skew: float
+    read_ratio: float              # share of data requests (not static files) that are reads
+    read_share: float              # share of all requests that are reads of data: read_ratio x (1 - static_ratio)
+    generated: float | None        # requests generated per second over the span
+    db_reads: float | None         # reads per second the databases served over the span
+    stores: tuple[StoreFigures, ...]
+    static: tuple[int, float, int, float] | None = None   # static requests answered in the last 5 s:
+                                                          # (hits, mean ms, misses, mean ms)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     time: float
     nodes: tuple[NodeView, ...]
@@ -123,6 +158,7 @@ class Snapshot:
     metrics: Metrics
     events: tuple[Event, ...]        # the whole log so far
     series: np.ndarray               # shape (n, len(SERIES_COLUMNS)), one row per simulated second
+    caching: Caching | None = None   # a design with caches or CDN edges: their recent figures
 
     def index(self, node_id: str) -> int:
         """Position of a node in `nodes` (ValueError if absent)."""

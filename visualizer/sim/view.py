@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from visualizer.sim import registry
+from visualizer.sim.caching_view import caching
 from visualizer.sim.components.balancer import Backend
 from visualizer.sim.components.database import Database
 from visualizer.sim.nodes import Node
@@ -135,7 +136,7 @@ def snapshot(sim: "Simulation") -> Snapshot:
     fronts = _fronts(sim)
     return Snapshot(time=now, nodes=tuple(node_view(sim, n, now, fronts) for n in sim.nodes),
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
-                    events=cache["events"], series=_series(sim, now))
+                    events=cache["events"], series=_series(sim, now), caching=caching(sim))
 
 
 def _series(sim: "Simulation", now: float) -> np.ndarray:

@@ -18,6 +18,7 @@ from visualizer.sim.snapshot import Snapshot
 from visualizer.sim.tiers import BY_NAME
 from visualizer import theory
 from visualizer.ui.base import panel
+from visualizer.ui.cache_cards import cache_lines, cdn_lines
 
 
 TEXTBOOK_AVAILABILITY = 0.99
@@ -84,6 +85,10 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
         return _availability(player, snap, lang)
     if kind == "utilization":
         return _utilization(player, snap, lang)
+    if kind == "cache":
+        return cache_lines(snap, lang)
+    if kind == "cdn":
+        return cdn_lines(snap, lang)
     return _replication(player, snap, lang)
 
 
