@@ -56,7 +56,7 @@ def test_warm_card_puts_che_beside_the_measured_hit_ratio_and_the_db_reads(snaps
     assert abs(h - est) < 0.06                     # Che's estimate holds for this warm LRU cache
     lam = tc.reads_sent(c)
     assert f"(1 - {h:.2f}) × {lam:.0f}/s = {(1 - h) * lam:.0f}/s" in rows
-    assert f"measured at the DBs: {c.db_reads:.0f}/s" in rows
+    assert f"measured, sent to the DBs: {c.db_reads:.0f}/s" in rows
     assert abs(c.db_reads - (1 - h) * lam) / ((1 - h) * lam) < 0.1
     assert "down" not in rows and "filling" not in rows
 

@@ -70,3 +70,32 @@ def test_every_line_of_an_enlarged_card_fits_inside_it():
                 assert len(lines) <= lay.text_rows, (sc.meta.name, n.id, lines)
                 if lay.enlarged:
                     assert all(font(lay.text_px).size(line)[0] <= width for line, _ in lines), (n.id, lines)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("projector, size", [(False, (1280, 720)), (True, HD)], ids=["window", "projector"])
+def test_every_caption_of_every_lesson_fits_the_caption_bar_at_full_size(projector, size, lang, monkeypatch):
+    """The bar has three lines; a longer caption would be drawn smaller (never cut), but the
+    lessons' own must all fit at the size the lecturer expects."""
+    import visualizer.render.scene as scene
+
+    seen = []
+    real = scene.caption_lines
+
+    def spy(caption, px, width):
+        out = real(caption, px, width)
+        seen.append((caption, px, out[0], len(scene.wrap(caption, px, width, bold=True))))
+        return out
+
+    monkeypatch.setattr(scene, "caption_lines", spy)
+    surface = pygame.Surface(size)
+    for sc in lessons():
+        snap = LessonPlayer(sc).snapshot()
+        for k, beat in enumerate(sc.timeline):
+            if beat.caption is not None:
+                view = ViewState(lang=lang, projector=projector, caption=getattr(beat.caption, lang),
+                                 progress=(k + 1, len(sc.timeline)))
+                draw_frame(surface, snap, view)
+    assert seen
+    too_long = [(c[:40], n) for c, px, used, n in seen if used != px or n > 3]
+    assert too_long == []

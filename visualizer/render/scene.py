@@ -197,6 +197,17 @@ def fmt_speed(x: float) -> str:
     return f"{x:.0f}"
 
 
+def caption_lines(caption: str, px: int, width: int) -> tuple[int, list[str]]:
+    """The caption wrapped to at most three lines at `px`, or at a smaller size down to 3/4 of it
+    when it needs more (a caption is never cut silently; the lessons' own all fit at full size)."""
+    size = px
+    lines = wrap(caption, size, width, bold=True)
+    while len(lines) > 3 and size > 0.75 * px:
+        size -= 1
+        lines = wrap(caption, size, width, bold=True)
+    return size, lines[:3]
+
+
 def _caption(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette) -> None:
     s = lay.scale
     r = lay.caption
@@ -213,7 +224,7 @@ def _caption(surface: pygame.Surface, view: ViewState, lay: Layout, pal: Palette
         pr = prog.get_rect(topright=(right, box.top + 8 * s))
         surface.blit(prog, pr)
         right = pr.left - 10 * s
-    lines = wrap(view.caption, px, int(right - box.left - margin), bold=True)[:3]
+    px, lines = caption_lines(view.caption, px, int(right - box.left - margin))
     y = box.top + (box.height - len(lines) * px * 1.3) / 2
     for line in lines:
         surface.blit(text(line, px, pal.text, True), (box.left + margin, y))

@@ -90,7 +90,7 @@ class Cluster:
 
     def route(self, req: "Request", caller: "Server") -> tuple["Database | None", str]:
         """Writes to the primary; reads round-robin over the serving replicas `caller` links to,
-        else the primary."""
+        else the primary (which counts the read as sent to it)."""
         prim = self.primary
         if req.kind == WRITE:
             return (prim, "") if prim is not None and prim.status == UP else (None, "no_primary")
@@ -100,13 +100,16 @@ class Cluster:
         linked = caller.lat
         if rr < n and reps[rr].status == UP and reps[rr].id in linked:
             self.read_rr = rr + 1 if rr + 1 < n else 0
+            reps[rr].reads += 1
             return reps[rr], ""
         for k in range(n):
             r = reps[(rr + k) % n]
             if r.status == UP and r.id in linked:
                 self.read_rr = (rr + k + 1) % n
+                r.reads += 1
                 return r, ""
         if prim is not None and prim.status == UP:
+            prim.reads += 1
             return prim, ""
         return None, "node_down"
 

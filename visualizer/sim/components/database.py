@@ -37,7 +37,7 @@ class Database(Server):
         self.role = PRIMARY if kind == "db_primary" else REPLICA
         self.cluster: Cluster = None  # type: ignore[assignment]   # set by topology
         self.promoted = False
-        self.reads = 0                    # reads served (arrivals less writes and failures)
+        self.reads = 0                    # reads sent to it (its read load: a full queue refuses some)
         self.lag_s: float = getattr(cfg, "lag_ms", 0.0) / 1000.0
         self.replace_s: float | None = getattr(cfg, "replace_s", None)
         self.failover_s: float | None = None
@@ -57,7 +57,6 @@ class Database(Server):
             if self is c.primary:
                 c.commit(req.key, now)
             return
-        self.reads += 1
         last = c.key_last.get(req.key, 0)
         if self.mode and self is not c.primary:
             if self.mode == STREAM:
