@@ -143,13 +143,14 @@ def test_cdn_card_compares_the_expected_mean_with_the_measured_one(snaps):
     edge = dataclasses.replace(snap.caching.stores[0], id="edge1", edge=True, on_write="",
                                edge_rt_ms=20.0, origin_rt_ms=120.0)
     rows = text(cdn_lines(with_stores(snap, edge, static=(90, 21.0, 10, 125.0)), "en"))
-    assert "a hit at edge1: 2 × link + service = 20 ms" in rows
-    assert "on to the origin and back: 120 ms" in rows
+    assert "a hit at edge1 20 ms · a miss via the origin 120 ms" in rows
     assert "h = 90% of 100 static requests" in rows
-    assert "h·edge + (1 - h)·origin = 30 ms" in rows            # 0.9 × 20 + 0.1 × 120
-    assert "measured mean latency of those requests: 31 ms" in rows   # (90 × 21 + 10 × 125) / 100
-    bare = text(cdn_lines(with_stores(snap, dataclasses.replace(edge, edge_rt_ms=None, origin_rt_ms=None)), "en"))
-    assert "a hit at" not in bare and "expected" not in bare
+    # 0.9 × 20 + 0.1 × 120 beside (90 × 21 + 10 × 125) / 100
+    assert "h·edge + (1 - h)·origin = 30 ms · measured 31 ms" in rows
+    bare = text(cdn_lines(with_stores(snap, dataclasses.replace(edge, edge_rt_ms=None, origin_rt_ms=None),
+                                      static=(90, 21.0, 10, 125.0)), "en"))
+    assert "a hit at" not in bare and "h·edge" not in bare
+    assert "measured mean latency of those requests: 31 ms" in bare
 
 
 def test_cdn_figures_are_read_only_where_the_model_has_them():

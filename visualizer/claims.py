@@ -81,7 +81,8 @@ def _measure(e: Expect, m: Moment) -> Any:
     if e.check == "share":
         return _share(e, m)
     if e.check == "theory":
-        return {"mmc": _mmc_gap, "che": _che_gap, "db_reads": _db_reads_gap}[e.of or "mmc"](e, m)
+        return {"mmc": _mmc_gap, "che": _che_gap, "db_reads": _db_reads_gap,
+                "cdn_latency": _cdn_latency_gap, "origin_load": _origin_load_gap}[e.of or "mmc"](e, m)
     if e.check == "hit_ratio":
         return _hit_ratio(e, m)
     if e.check == "utilization":
@@ -137,6 +138,24 @@ def _db_reads_gap(e: Expect, m: Moment) -> float:
     if c is None:
         return float("nan")
     return _gap(c.db_reads, theory_cache.predicted_db_reads(c))
+
+
+def _cdn_latency_gap(e: Expect, m: Moment) -> float:
+    """The CDN card's comparison: static requests' mean latency over the last 5 s against the
+    expected h·edge + (1 - h)·origin (or, with the edge down, fallback + the direct round trip)."""
+    c = caching(m.player.sim)
+    if c is None:
+        return float("nan")
+    return _gap(*theory_cache.static_latency_gap(c))
+
+
+def _origin_load_gap(e: Expect, m: Moment) -> float:
+    """The origin's arrivals per second over the last 5 s against (1 - h)·λ_static."""
+    c = caching(m.player.sim)
+    edges = theory_cache.edges(c) if c is not None else []
+    if c is None or len(edges) != 1:
+        return float("nan")
+    return _gap(edges[0].origin_rate, theory_cache.predicted_origin_load(c))
 
 
 def _rows(e: Expect, m: Moment) -> list[dict[str, Any]]:

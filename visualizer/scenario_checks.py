@@ -267,14 +267,17 @@ def _holds(kind: str) -> bool:
 
 
 def _check_theory(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
-    """of = "mmc" names a server; "che" and "db_reads" need a cache in the design; all need max."""
+    """of = "mmc" names a server; "che" and "db_reads" need a cache in the design, "cdn_latency" and
+    "origin_load" one CDN edge; all need max."""
     if e.of not in THEORIES or e.max is None:
         raise ScenarioError(path, f"{key}.of", f"a theory claim is of = {' | '.join(THEORIES)} with max, the "
                             "largest relative gap between prediction and measurement")
     if e.of == "mmc" and not e.node:
         raise ScenarioError(path, f"{key}.node", "a theory claim of \"mmc\" needs 'node', the server")
-    if e.of != "mmc" and not _with(ids, reg.CACHE):
+    if e.of in ("che", "db_reads") and not _with(ids, reg.CACHE):
         raise ScenarioError(path, f"{key}.of", f"a theory claim of \"{e.of}\" needs a cache in the design")
+    if e.of in ("cdn_latency", "origin_load") and len(_with(ids, reg.EDGE)) != 1:
+        raise ScenarioError(path, f"{key}.of", f"a theory claim of \"{e.of}\" needs one CDN edge in the design")
 
 
 def _may_appear(ref: str, ids: Ids) -> bool:

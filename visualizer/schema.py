@@ -111,7 +111,7 @@ class Link(Strict):
 
 CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
           "utilization", "hit_ratio", "theory")
-THEORIES = ("mmc", "che", "db_reads")     # what a theory claim compares (docs/lessons.md)
+THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load")     # what a theory claim compares (docs/lessons.md)
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
 COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals")
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from visualizer.sim.popularity import che_characteristic_time, che_hit_ratio, zipf_probabilities
+from visualizer.sim.report import METER_S
 from visualizer.sim.snapshot import Caching, StoreFigures
 
 
@@ -149,3 +150,52 @@ def predicted_db_reads(c: Caching) -> float | None:
     up = caches(c, serving=True)
     h = measured_hit_ratio(up) if up else 0.0
     return None if lam is None or h is None else db_reads(h, lam)
+
+
+STATIC_SPAN_S = float(METER_S)   # Stats.static_summary covers the last METER_S closed seconds
+
+
+# ---- a CDN edge: the mean latency of static requests, and the origin's load ----------------------
+
+def edges(c: Caching) -> list[StoreFigures]:
+    return [s for s in c.stores if s.edge]
+
+
+def expected_static_ms(s: StoreFigures, h: float) -> float | None:
+    """Mean latency of static requests: h·edge + (1 - h)·origin while the edge is up; with it down,
+    every one waits fallback_ms and then makes the direct round trip to the origin."""
+    if s.status != "up":
+        if s.fallback_ms is None or s.direct_rt_ms is None:
+            return None
+        return s.fallback_ms + s.direct_rt_ms
+    if s.edge_rt_ms is None or s.origin_rt_ms is None:
+        return None
+    return expected_latency_ms(h, s.edge_rt_ms, s.origin_rt_ms)
+
+
+def static_figures(c: Caching) -> tuple[float, float, float] | None:
+    """(h, mean ms, static requests per second) of the static requests answered over the last
+    closed seconds (Stats.static_summary), or None before any."""
+    if c.static is None:
+        return None
+    n_hit, hit_ms, n_origin, origin_ms = c.static
+    h = hit_ratio(n_hit, n_origin)
+    mean = pooled_mean(n_hit, hit_ms, n_origin, origin_ms)
+    if h is None or mean is None:
+        return None
+    return h, mean, (n_hit + n_origin) / STATIC_SPAN_S
+
+
+def predicted_origin_load(c: Caching) -> float | None:
+    """(1 - h)·λ_static: static requests the origin must answer per second."""
+    f = static_figures(c)
+    return None if f is None else (1.0 - f[0]) * f[2]
+
+
+def static_latency_gap(c: Caching) -> tuple[float | None, float | None]:
+    """(measured mean, expected mean) of static requests, for the one edge of the design."""
+    f = static_figures(c)
+    es = edges(c)
+    if f is None or len(es) != 1:
+        return None, None
+    return f[1], expected_static_ms(es[0], f[0])

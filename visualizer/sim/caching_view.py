@@ -39,6 +39,9 @@ def _store(sim: "Simulation", node: Any) -> StoreFigures:
     recent = sim.recent_counts(node.id)
     edge = registry.has_role(node.kind, registry.EDGE)
     edge_rt, origin_rt = _round_trips(sim, node) if edge else (None, None)
+    origin = getattr(node, "origin", None) if edge else None
+    fallback = getattr(node, "fallback_s", None)
+    origin_recent = sim.recent(origin.id) if origin is not None else None
     return StoreFigures(
         id=node.id, edge=edge, status=node.status,
         capacity=int(getattr(store, "capacity", 0)), held=len(store) if store is not None else 0,
@@ -46,7 +49,22 @@ def _store(sim: "Simulation", node: Any) -> StoreFigures:
         on_write=str(getattr(node, "on_write", "")),
         oldest_stale_s=float(getattr(node, "oldest_stale_s", 0.0)),
         hits=recent[0] if recent else None, misses=recent[1] if recent else None,
-        edge_rt_ms=edge_rt, origin_rt_ms=origin_rt)
+        edge_rt_ms=edge_rt, origin_rt_ms=origin_rt,
+        fallback_ms=fallback * 1000.0 if edge and fallback is not None else None,
+        direct_rt_ms=_direct_round_trip(sim, node) if edge else None,
+        origin=origin.id if origin is not None else "",
+        origin_rate=origin_recent[0] if origin_recent else None)
+
+
+def _direct_round_trip(sim: "Simulation", edge: Any) -> float | None:
+    """With the edge down, users fetch from its origin themselves: users -> origin -> users in ms."""
+    origin = getattr(edge, "origin", None)
+    ups = [c.lat[origin.id] for c in sim.clients
+           if origin is not None and getattr(c, "edge", None) is edge and origin.id in c.lat]
+    if not ups:
+        return None
+    service = getattr(origin, "service_s", 0.0) / getattr(origin, "speed", 1.0)
+    return (2.0 * sum(ups) / len(ups) + service) * 1000.0
 
 
 def _round_trips(sim: "Simulation", edge: Any) -> tuple[float | None, float | None]:

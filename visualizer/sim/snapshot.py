@@ -130,6 +130,10 @@ class StoreFigures:
     misses: float | None
     edge_rt_ms: float | None = None     # an edge: users -> edge -> users, link latencies and service
     origin_rt_ms: float | None = None   # a miss: users -> edge -> origin -> edge -> users
+    fallback_ms: float | None = None    # an edge: how long users wait for it when it is down
+    direct_rt_ms: float | None = None   # then: users -> origin -> users, link latencies and service
+    origin: str = ""                    # an edge's origin, and the requests reaching it per second
+    origin_rate: float | None = None    # over the recent span (None: not yet, or not a server)
 
 
 @dataclass(frozen=True)

@@ -146,23 +146,32 @@ def cdn_lines(snap: Snapshot, lang: str) -> Rows:
     if not edges:
         return rows + [(t("theory.no_cdn", lang), False)]
     for s in edges:
-        if s.edge_rt_ms is not None:
-            rows.append((t("theory.edge_rt", lang, id=s.id, ms=f"{s.edge_rt_ms:.0f}"), False))
-        if s.origin_rt_ms is not None:
-            rows.append((t("theory.origin_rt", lang, ms=f"{s.origin_rt_ms:.0f}"), False))
-    static = c.static if c is not None else None
-    if static is None:
+        if s.status != "up" and s.fallback_ms is not None and s.direct_rt_ms is not None:
+            rows.append((t("theory.edge_down", lang, id=s.id, wait=f"{s.fallback_ms:.0f}",
+                           ms=f"{s.direct_rt_ms:.0f}"), False))
+            continue
+        if s.edge_rt_ms is not None and s.origin_rt_ms is not None:
+            rows.append((t("theory.round_trips", lang, id=s.id, edge=f"{s.edge_rt_ms:.0f}",
+                           origin=f"{s.origin_rt_ms:.0f}"), False))
+    figures = tc.static_figures(c) if c is not None else None
+    if figures is None:
         return rows
-    n_hit, hit_ms, n_miss, miss_ms = static
-    h = tc.hit_ratio(n_hit, n_miss)
-    measured = tc.pooled_mean(n_hit, hit_ms, n_miss, miss_ms)
-    known = [s for s in edges if s.edge_rt_ms is not None and s.origin_rt_ms is not None]
-    if h is None or measured is None:
-        return rows
-    rows.append((t("theory.cdn_hits", lang, h=pct(h), n=n_hit + n_miss), False))
-    if len(known) == 1:
-        s = known[0]
-        expect = tc.expected_latency_ms(h, s.edge_rt_ms or 0.0, s.origin_rt_ms or 0.0)
-        rows.append((t("theory.cdn_expect", lang, ms=f"{expect:.0f}"), False))
-    rows.append((t("theory.cdn_measured", lang, ms=f"{measured:.0f}"), False))
+    h, measured, _rate = figures
+    rows.append((t("theory.cdn_hits", lang, h=pct(h), n=round(_rate * tc.STATIC_SPAN_S)), False))
+    _, expect = tc.static_latency_gap(c)
+    changed = _changed_at(snap, edges)
+    since = snap.time - changed if changed is not None else math.inf
+    mixed = since < tc.STATIC_SPAN_S + 1.0          # the closed seconds counted hold both states
+    if expect is not None and not mixed:
+        key = "theory.cdn_expect" if edges[0].status == "up" else "theory.cdn_expect_down"
+        rows.append((t(key, lang, ms=f"{expect:.0f}", m=f"{measured:.0f}"), False))
+    else:
+        rows.append((t("theory.cdn_measured", lang, ms=f"{measured:.0f}"), False))
+    if mixed:
+        key = "theory.span_mixed" if edges[0].status != "up" else "theory.span_back_edge"
+        rows.append((t(key, lang, s=f"{since:.0f}"), False))
+    load = tc.predicted_origin_load(c)
+    if len(edges) == 1 and edges[0].origin_rate is not None and load is not None:
+        rows.append((t("theory.origin_load", lang, p=f"{load:.0f}", id=edges[0].origin,
+                       m=f"{edges[0].origin_rate:.0f}"), False))
     return rows
