@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim.keystore import KeyStore
-from visualizer.sim.servers import Server
+from visualizer.sim.holding import Holder
 
 if TYPE_CHECKING:
     from visualizer.sim.cluster import Cluster
@@ -24,16 +23,13 @@ if TYPE_CHECKING:
 ON_WRITE = ("invalidate", "update", "none")
 
 
-class Cache(Server):
+class Cache(Holder):
     """Hits answer here; misses read the database and keep the value."""
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
-        super().__init__(node_id, "cache", idx, cfg)
-        self.store = KeyStore(cfg.capacity, cfg.eviction, cfg.ttl_s)
+        super().__init__(node_id, "cache", idx, cfg, cfg.eviction)
         self.on_write: str = cfg.on_write
         self.clusters: list[Cluster] = []
-        self.hits = 0
-        self.misses = 0
         self.stale_hits = 0               # hits that answered a value older than the primary's
         self.oldest_stale_s = 0.0         # the longest a stale value it answered had been held
 
@@ -93,26 +89,9 @@ class Cache(Server):
         """Empty the cache (every key misses until it is read again)."""
         self.store.clear()
 
-    def set_ttl(self, seconds: float) -> None:
-        """Entries older than `seconds` expire from now on (0: never)."""
-        self.store.ttl_s = seconds
-
-    def crash(self, now: float) -> list["Request"]:
-        self.store.clear()                # memory does not survive a crash
-        return super().crash(now)
-
     # ---- figures -------------------------------------------------------------------------------
-
-    def hit_ratio(self) -> float | None:
-        n = self.hits + self.misses
-        return self.hits / n if n else None
 
     def report_extra(self) -> dict[str, Any]:
         """Its keys in the JSON report."""
-        ratio = self.hit_ratio()
-        return {"hits": self.hits, "misses": self.misses,
-                "hit_ratio": None if ratio is None else round(ratio, 6),
-                "evictions": self.store.evictions, "expired": self.store.expired,
-                "stale_hits": self.stale_hits, "oldest_stale_s": round(self.oldest_stale_s, 6),
-                "held": len(self.store),
-                "capacity": self.store.capacity}
+        return {**super().report_extra(), "stale_hits": self.stale_hits,
+                "oldest_stale_s": round(self.oldest_stale_s, 6)}

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim.keystore import KeyStore
+from visualizer.sim.holding import Holder
 from visualizer.sim.requests import STATIC
-from visualizer.sim.servers import Server
 from visualizer.sim.snapshot import WAITING_DB
 
 if TYPE_CHECKING:
@@ -34,16 +33,13 @@ if TYPE_CHECKING:
     from visualizer.sim.requests import Request
 
 
-class Cdn(Server):
+class Cdn(Holder):
     """Hits answer here; misses fetch from the origin and keep the file."""
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
-        super().__init__(node_id, "cdn", idx, cfg)
-        self.store = KeyStore(cfg.capacity, "lru", cfg.ttl_s)
+        super().__init__(node_id, "cdn", idx, cfg, "lru")
         self.fallback_s: float = cfg.fallback_ms / 1000.0
         self.origin: Node | None = None
-        self.hits = 0
-        self.misses = 0
         self.fallbacks = 0                # static requests the clients took to the origin themselves
 
     def wire(self) -> None:
@@ -110,25 +106,8 @@ class Cdn(Server):
         Not `purge`: Server.purge(now) forgets visits that have ended."""
         self.store.clear()
 
-    def set_ttl(self, seconds: float) -> None:
-        """Files older than `seconds` expire from now on (0: never)."""
-        self.store.ttl_s = seconds
-
-    def crash(self, now: float) -> list["Request"]:
-        self.store.clear()                # an edge that restarts comes back empty
-        return super().crash(now)
-
     # ---- figures -----------------------------------------------------------------------------------
-
-    def hit_ratio(self) -> float | None:
-        n = self.hits + self.misses
-        return self.hits / n if n else None
 
     def report_extra(self) -> dict[str, Any]:
         """Its keys in the JSON report."""
-        ratio = self.hit_ratio()
-        return {"hits": self.hits, "misses": self.misses,
-                "hit_ratio": None if ratio is None else round(ratio, 6),
-                "evictions": self.store.evictions, "expired": self.store.expired,
-                "held": len(self.store), "capacity": self.store.capacity,
-                "fallbacks": self.fallbacks}
+        return {**super().report_extra(), "fallbacks": self.fallbacks}
