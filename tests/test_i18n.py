@@ -14,7 +14,7 @@ from visualizer.sim.components.database import FORMER_PRIMARY, PRIMARY, REPLICA
 from visualizer.sim.model import Simulation
 from visualizer.sim.nodes import BOOTING, CATCHING_UP, DOWN, REMOVED, UP
 
-REASONS = ("timeout", "queue_full", "node_down", "no_backend", "dns", "no_primary")
+REASONS = ("timeout", "queue_full", "node_down", "no_backend", "dns", "no_primary", "no_session_store")
 ROLES = (PRIMARY, REPLICA, FORMER_PRIMARY)
 
 

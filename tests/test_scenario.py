@@ -308,6 +308,7 @@ BOUNDS = [
     (("traffic",), "traffic.key_skew", "key_skew", 0, 3),
     (("traffic",), "traffic.static_ratio", "static_ratio", 0, 1),
     (("traffic",), "traffic.object_skew", "object_skew", 0, 3),
+    (("traffic",), "traffic.session_s", "session_s", 0, 86_400),
     (("nodes", 1), "nodes[lb].health_check_ms", "health_check_ms", 10, 600_000),
     (("nodes", 1), "nodes[lb].mtbf_s", "mtbf_s", 1, 31_536_000),
     (("nodes", 2), "nodes[web1].mttr_s", "mttr_s", 0.1, 31_536_000),

@@ -48,6 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "reason.no_backend": {"en": "no healthy server", "ko": "정상 서버 없음"},
     "reason.dns": {"en": "DNS failed", "ko": "DNS 실패"},
     "reason.no_primary": {"en": "no primary DB", "ko": "주 DB 없음"},
+    "reason.no_session_store": {"en": "session store down", "ko": "세션 저장소 다운"},
     # metrics panel
     "m.title": {"en": "Last minute", "ko": "최근 1분"},
     "m.throughput": {"en": "Throughput, last 5 s", "ko": "처리량 (최근 5초)"},
@@ -140,6 +141,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "extra.eviction": {"en": "when full, drops", "ko": "가득 차면 버리는 것"},
     "extra.on_write": {"en": "on a write", "ko": "쓰기가 오면"},
     "extra.stale_hits": {"en": "stale hits (since start)", "ko": "옛 값 적중 (시작부터)"},
+    "extra.sessions": {"en": "users logged in here", "ko": "여기 로그인한 사용자"},
+    "extra.sessions_kept": {"en": "sessions kept", "ko": "세션 보관 위치"},
+    "extra.sticky_users": {"en": "users tied to a server", "ko": "서버에 묶인 사용자"},
+    "val.local": {"en": "in this server's memory", "ko": "이 서버의 메모리"},
+    "val.shared": {"en": "in the session store", "ko": "세션 저장소"},
+    "sessions.line": {"en": "sessions {n}", "ko": "세션 {n}"},
     "val.lru": {"en": "least recently used", "ko": "가장 오래 안 쓴 것"},
     "val.lfu": {"en": "least often used", "ko": "가장 덜 쓴 것"},
     "val.fifo": {"en": "first stored", "ko": "가장 먼저 넣은 것"},
@@ -292,6 +299,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "algo.random": {"en": "random", "ko": "무작위"},
     "algo.power_of_two": {"en": "power of two choices", "ko": "두 개 중 덜 바쁜 쪽"},
     "algo.ip_hash": {"en": "IP hash", "ko": "IP 해시"},
+    "algo.sticky": {"en": "sticky sessions", "ko": "고정 세션"},
 }
 
 

@@ -32,6 +32,7 @@ def check_design(sc: Scenario, path: str | Path) -> None:
     _check_topology(sc, path, ids, graph)
     _check_edges(path, ids, graph)
     _check_clusters(path, ids, graph)
+    _check_sessions(sc, path, ids, graph)
     for i, beat in enumerate(sc.timeline):
         _check_beat(sc, path, ids, graph, i, beat)
 
@@ -175,6 +176,30 @@ def _check_clusters(path: str | Path, ids: Ids, g: nx.DiGraph) -> None:
         if not owners and len(primaries) > 1:
             raise ScenarioError(path, f"nodes[{rep}]", "which primary does it copy? link it from one "
                                 f"of {', '.join(primaries)}")
+
+
+def _check_sessions(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> None:
+    """A web server with `sessions = "shared"` links to one session store; only such web servers
+    link to a store; a design with a store has sessions on (traffic.session_s > 0)."""
+    stores = _with(ids, reg.SESSIONS)
+    shared = [n.id for n in sc.nodes if getattr(n, "sessions", None) == "shared"]
+    for web in shared:
+        linked = [d for d in g.successors(web) if d in stores]
+        if len(linked) != 1:
+            what = f"links to {len(linked)} ({', '.join(linked)})" if linked else "links to none"
+            raise ScenarioError(path, f"nodes[{web}].sessions", f'"shared" keeps sessions in a '
+                                f"session store, and {web} {what}; link it to one session_store")
+    for store in stores:
+        for src in g.predecessors(store):
+            if src not in shared:
+                local = ' with sessions = "local"' if getattr(sc.node(src), "sessions", None) else ""
+                raise ScenarioError(path, f"links[{src} -> {store}]", f"only web servers with "
+                                    f"sessions = \"shared\" use a session store; '{src}' is a "
+                                    f"{ids[src]}{local}")
+    if stores and sc.traffic.session_s == 0:
+        raise ScenarioError(path, "traffic.session_s", f"is 0 (users never log in), so the session "
+                            f"store '{stores[0]}' would have nothing to keep; give the mean time a "
+                            "user stays logged in, in seconds")
 
 
 def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int, beat: Beat) -> None:

@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from visualizer.sim.commands import ACTION_NAMES
 
 Algorithm = Literal[
-    "round_robin", "weighted_round_robin", "least_connections", "random", "power_of_two", "ip_hash"
+    "round_robin", "weighted_round_robin", "least_connections", "random", "power_of_two", "ip_hash",
+    "sticky"
 ]
 ServiceDist = Literal["exp", "const", "lognormal"]
 TierName = Literal["small", "medium", "large", "xlarge"]
@@ -46,6 +47,7 @@ LagMs = between(0, TEN_MIN_MS)
 ReplaceS = between(0, DAY_S)
 LatencyMs = between(0, 60_000)
 AtS = between(0, DAY_S)
+SessionS = between(0, DAY_S)                  # [traffic] session_s; 0: users do not log in
 Skew = between(0, 3)                          # Zipf exponent: 0 uniform, about 1 for the web
 
 
@@ -83,6 +85,7 @@ class Traffic(Strict):
     static_ratio: Share = 0.0       # share of requests for static files (images, CSS, scripts)
     objects: Annotated[int, Field(ge=1, le=10_000_000)] = 1_000   # distinct static files
     object_skew: Skew = 0.0         # Zipf exponent of their popularity
+    session_s: SessionS = 0.0       # mean time a user stays logged in; 0: no sessions
 
 
 class NodeBase(Strict):

@@ -5,3 +5,4 @@ to its scenario table, layout place, icon, card line, facts and strings.
 """
 
 from visualizer.kinds import balancer, cache, cdn, database, dns, object_store, users, web  # noqa: F401
+from visualizer.kinds import session_store  # noqa: F401  (after the others: kinds keep their order)

@@ -34,6 +34,8 @@ def _facts(model: Any, node: Balancer, now: float) -> dict[str, str]:
            "in_rotation": ",".join(b.node.id for b in node.pool)}
     if share is not None:
         out["up_share"] = f"{100 * share:.2f}%"
+    if node.algorithm == "sticky":
+        out["sticky_users"] = str(node.sticky_users())
     return out
 
 

@@ -1,4 +1,4 @@
-"""Spec of the web server: its table, card line and strings."""
+"""Spec of the web server: its table, card line, facts and strings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import Field
 from visualizer import schema
 from visualizer.i18n import t
 from visualizer.sim import registry
-from visualizer.sim.components.web import WebServer
+from visualizer.sim.components.web import SharedWebServer, WebServer
 
 
 class WebServerNode(schema.ServerBase):
@@ -17,16 +17,37 @@ class WebServerNode(schema.ServerBase):
 
     kind: Literal["web_server"]
     weight: Annotated[int, Field(ge=1, le=1000)] = 1
+    sessions: Literal["local", "shared"] = "local"    # where its users' sessions live
+
+
+def _build(cfg: Any, idx: int) -> WebServer:
+    cls = SharedWebServer if cfg.sessions == "shared" else WebServer
+    return cls(cfg.id, idx, cfg)
 
 
 def _line(view: Any, lang: str) -> str:
-    return t("tier", lang, tier=view.tier, n=view.workers) if view.tier else ""
+    line = t("tier", lang, tier=view.tier, n=view.workers) if view.tier else ""
+    held = view.extra.get("sessions")
+    if held is None:
+        return line
+    return f"{line} · {t('sessions.line', lang, n=held)}" if line else t("sessions.line", lang, n=held)
+
+
+def _facts(model: Any, web: WebServer, now: float) -> dict[str, str]:
+    """When users log in ([traffic] session_s > 0): where it keeps sessions, and how many it holds
+    if they are in its own memory (shared ones are the store's)."""
+    if web.sessions is None:
+        return {}
+    if web.session_table is None:
+        return {"sessions_kept": web.session_mode}
+    return {"sessions": str(web.sessions_held(now)), "sessions_kept": web.session_mode}
 
 
 SPEC = registry.register(registry.KindSpec(
-    kind="web_server", model=WebServerNode, build=lambda cfg, idx: WebServer(cfg.id, idx, cfg),  # type: ignore[arg-type]
+    kind="web_server", model=WebServerNode, build=_build,
     roles=frozenset({registry.SERVER, registry.ENTRY, registry.ORIGIN}),
     actions=("fail", "recover", "upgrade", "remove_server"), column=3, icon="web_server", card=_line,
+    facts=_facts,
     strings={"kind.web_server": {"en": "Web server", "ko": "웹 서버"},
              "about.web_server": {"en": "Runs the application: takes a request, asks the database, answers.",
                                   "ko": "애플리케이션을 실행합니다. 요청을 받아 DB에 묻고 응답합니다."}}))

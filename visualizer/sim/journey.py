@@ -10,7 +10,9 @@ cannot pass straight through, a queued request getting a worker, and the answer 
 client. Everything between is computed and written into the request's plan. What that costs in
 faithfulness, deliberately (each shift is at most one hop's latency or one service time):
 - a load balancer picks the backend when the request sets off towards it, not on arrival;
-- a server picks whom it calls (and finds the primary down) when it starts the request;
+- a server picks whom it calls (and finds the primary down) when it starts the request; a web
+  server finds or makes the user's session then too, and one with shared sessions picks its
+  database as soon as the session store's answer is planned (as the store starts serving);
 - a database read sees the data as of the start of its service; a write commits then too;
 - a client that times out stops waiting, but servers finish the work they started or queued;
 - a server's completed count and sojourn time count a request once its departure time is known;

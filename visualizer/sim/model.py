@@ -21,6 +21,7 @@ from visualizer.sim.nodes import REMOVED, Node
 from visualizer.sim.report import METER_S, Stats, build_report
 from visualizer.sim.requests import Request
 from visualizer.sim.servers import Server
+from visualizer.sim.sessions import Sessions
 from visualizer.sim.snapshot import Event, Snapshot
 from visualizer.sim.tiers import BY_NAME
 
@@ -69,6 +70,8 @@ class Simulation(Journey):
         self.retired: set[str] = set()      # ids of nodes replaced for good
         self.clients: list[Any] = []
         self.balancers: list[Any] = []      # the load balancers, for commands that name none
+        session_s = float(tr.session_s)
+        self.sessions = Sessions(session_s) if session_s > 0 else None   # users log in (sessions.py)
         self.n_private = 0
         self.view_cache: dict[str, Any] = {}
         topology.build(self, scenario)
@@ -144,6 +147,16 @@ class Simulation(Journey):
         assert st.generated == st.completed + failed + len(self.live), (
             f"t={self.time}: generated {st.generated} != completed {st.completed} + failed "
             f"{failed} + in flight {len(self.live)}")
+
+    def sessions_by_server(self) -> dict[str, int]:
+        """Live sessions each holder (a web server with local sessions, a session store) keeps
+        now; empty when users do not log in ([traffic] session_s = 0). Cheap: ended sessions are
+        forgotten as it counts."""
+        if self.sessions is None:
+            return {}
+        now = self.time
+        return {n.id: n.session_table.held(now) for n in self.nodes
+                if getattr(n, "session_table", None) is not None}
 
     def cost_per_hour(self) -> float:
         return sum(BY_NAME[n.tier].cost_per_hour for n in self.nodes

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from visualizer.sim.nodes import Node
     from visualizer.sim.report import Stats
     from visualizer.sim.requests import Request
+    from visualizer.sim.sessions import Sessions
 
 
 class Model(Protocol):
@@ -24,6 +25,7 @@ class Model(Protocol):
     graph: "nx.DiGraph"
     live: dict[int, "Request"]
     retired: set[str]
+    sessions: "Sessions | None"     # who is logged in where; None when users never log in
 
     def push(self, t: float, handler: Callable[[Any], None], arg: Any = None) -> None:
         """Schedule `handler(arg)` at simulated time `t` (the one scheduling path)."""

@@ -254,6 +254,8 @@ def build_report(sim: "Simulation") -> dict[str, Any]:
         "events": [{"t": round(e.t, 6), "event": e.event, "node": e.node} for e in sim.events],
     }
     out.update(_lookups(sim))
+    if sim.sessions is not None:          # only when users log in: other reports stay as they were
+        out["sessions"] = sim.sessions.report()
     if st.static_latencies.count or st.cur[7]:
         out["latency_ms_by_class"] = _by_class(st)
     return out

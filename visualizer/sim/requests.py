@@ -33,11 +33,13 @@ class Request:
     handlers. `key` is the data key of a read or write, the file number of a static request.
 
     `edge_hit` is set (True) only on a static request a CDN edge answered from its copy, and read
-    only on static requests (getattr with a default): reads and writes pay nothing for it."""
+    only on static requests (getattr with a default): reads and writes pay nothing for it.
+    `at_store` likewise: set only while a web server with shared sessions waits on its session
+    store (components/web.py), read with a default."""
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
                  "end_node", "route", "plan", "dest", "calls", "backend", "tried",
-                 "stale", "version", "via", "t_via", "t_arr", "dead", "edge_hit")
+                 "stale", "version", "via", "t_via", "t_arr", "dead", "edge_hit", "at_store")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
                  client: Any = None, plan: bool = True) -> None:

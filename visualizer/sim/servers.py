@@ -22,6 +22,7 @@ from visualizer.sim.tiers import BY_NAME, workers_at
 
 if TYPE_CHECKING:
     from visualizer.sim.requests import Request
+    from visualizer.sim.sessions import Sessions
 
 LOGNORMAL_SIGMA = 0.5
 INF = math.inf
@@ -50,6 +51,7 @@ class Server(Node):
         self.release_at = INF             # time of the pending queue-release event
         self.release_token = 0
         self.calls_out = False            # calls a node downstream before answering (see callee)
+        self.sessions: Sessions | None = None   # a web server's, when users log in (sessions.py)
         self.call_lat = 0.0               # latency to a callee it has no direct link to
         self.busy_area = 0.0              # worker-seconds of service whose end is known
         self.cap_area = 0.0               # integral of workers over time while running
@@ -99,6 +101,8 @@ class Server(Node):
             e = now + model.draws.exponential() * self.service_s / self.speed
         else:
             e = now + self.service_time(model.draws)
+        if self.sessions is not None:   # the one check sessions cost when off ([traffic] session_s = 0)
+            e += self.sessions.begin(self, req, now)
         i = self.idx
         plan = req.plan
         if len(self.visits) > 4 * self.workers + 64:

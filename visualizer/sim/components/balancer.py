@@ -1,4 +1,9 @@
-"""The load balancer: six ways to pick a backend, and health checks that notice failures late."""
+"""The load balancer: seven ways to pick a backend, and health checks that notice failures late.
+
+`sticky` sends a user to the backend holding their session (sessions.py); a user with no live
+session there (new, logged out, or whose server left the rotation) is placed by least connections,
+so a server added later gets new users only. Without sessions every user is new: least connections.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ if TYPE_CHECKING:
     from visualizer.sim.requests import Request
 
 ALGORITHMS = ("round_robin", "weighted_round_robin", "least_connections", "random",
-              "power_of_two", "ip_hash")
+              "power_of_two", "ip_hash", "sticky")
 
 
 
@@ -192,6 +197,11 @@ class Balancer(Node):
             return pool[(self.rr - 1) % n]
         if alg == "weighted_round_robin":
             return _smooth_weighted(pool)
+        if alg == "sticky":
+            b = self._holding(user, pool)
+            if b is not None:
+                return b
+            alg = "least_connections"       # a user with no live session on a backend here
         if alg == "least_connections":
             start = self.rr % n
             self.rr += 1
@@ -212,6 +222,21 @@ class Balancer(Node):
             a, b = pool[i], pool[j]
             return b if b.active < a.active else a
         return pool[ip_hash(user) % n]  # ip_hash
+
+    def _holding(self, user: int, pool: list[Backend]) -> Backend | None:
+        """The backend in `pool` holding the user's live session, if any (sticky)."""
+        sessions = self.model.sessions
+        holder = sessions.holder_of(user, self.model.time) if sessions is not None else None
+        if holder is not None:
+            for b in pool:
+                if b.node is holder:
+                    return b
+        return None
+
+    def sticky_users(self) -> int:
+        """Users whose live session is on one of its backends (whom `sticky` sends back there)."""
+        now = self.model.time
+        return sum(b.node.sessions_held(now) for b in self.backends if hasattr(b.node, "sessions_held"))
 
     # ---- health checks ---------------------------------------------------------------------------
 

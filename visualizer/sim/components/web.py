@@ -2,6 +2,14 @@
 
 With caches linked, it reads through the cache that owns the key (consistent hashing) and goes
 straight to the database when that cache is down. Static files it serves by itself.
+
+Sessions (`[traffic] session_s` > 0, see sessions.py): a `local` web server keeps its users'
+sessions in its own memory and loses them when it crashes. A `shared` one (SharedWebServer) keeps
+them in the session store it links to and makes two calls in sequence, holding one worker
+throughout: the store first (`callee`), then, when the store's answer comes back (`on_answer`),
+the database exactly as a web server without sessions would. That on_answer returns False (the
+request goes on, the worker stays held); the database's answer comes back to it a second time and
+is passed up as usual. A store that is down fails the request (`no_session_store`).
 """
 
 from __future__ import annotations
@@ -12,12 +20,13 @@ from visualizer.sim import registry
 from visualizer.sim.requests import READ, STATIC
 from visualizer.sim.ring import HashRing
 from visualizer.sim.servers import Server
+from visualizer.sim.sessions import SessionTable
+from visualizer.sim.snapshot import ON_LINK
 
 if TYPE_CHECKING:
     from visualizer.sim.cluster import Cluster
     from visualizer.sim.nodes import Node
     from visualizer.sim.requests import Request
-
 
 
 class WebServer(Server):
@@ -28,11 +37,16 @@ class WebServer(Server):
         self.clusters: list[Cluster] = []
         self.caches: dict[str, Node] = {}     # linked caches by id
         self.ring: HashRing | None = None     # which of them owns a key
+        self.data_out = False                 # links to a database or a cache
+        self.session_mode: str = cfg.sessions  # local | shared
+        self.session_store: Node | None = None
+        self.session_table: SessionTable | None = None   # local sessions, when sessions are on
 
     def wire(self) -> None:
         """The clusters of the databases it links to (a key picks one when there are several),
-        and the caches it reads through."""
+        the caches it reads through, and where it keeps sessions."""
         succ = self.successors()
+        self._wire_sessions(succ)
         dbs = [n for n in succ if getattr(n, "cluster", None) is not None]
         self.clusters = []
         for db in dbs:
@@ -41,8 +55,40 @@ class WebServer(Server):
         caches = [n for n in succ if registry.has_role(n.kind, registry.CACHE)]
         self.caches = {c.id: c for c in caches}
         self.ring = HashRing(sorted(self.caches)) if caches else None
-        self.calls_out = bool(dbs or caches)
+        self.data_out = bool(dbs or caches)
+        self.calls_out = self.data_out
         self.call_lat = self.lat[dbs[0].id] if dbs else 0.0
+
+    def _wire_sessions(self, succ: list["Node"]) -> None:
+        """With sessions on: a local table, or the session store it links to."""
+        self.sessions = self.model.sessions
+        if self.sessions is None:
+            return
+        if self.session_mode == "local" and self.session_table is None:
+            self.session_table = SessionTable()
+        stores = [n for n in succ if registry.has_role(n.kind, registry.SESSIONS)]
+        self.session_store = stores[0] if stores else None
+
+    def session_holder(self) -> "Node | None":
+        """Where this server finds its users' sessions now: itself, or its store if that is up."""
+        if self.session_mode == "local":
+            return self
+        store = self.session_store
+        return store if store is not None and store.accepting else None
+
+    def sessions_held(self, now: float) -> int:
+        """Live sessions in its memory (0 when they are shared)."""
+        table = self.session_table
+        return table.held(now) if table is not None else 0
+
+    def crash(self, now: float) -> list["Request"]:
+        if self.session_table is not None:
+            self.sessions.crashed(self, now)   # type: ignore[union-attr]   # memory is gone
+        return super().crash(now)
+
+    def report_extra(self) -> dict[str, Any]:
+        """Sessions held now, when users log in."""
+        return {} if self.sessions is None else {"sessions": self.sessions_held(self.model.time)}
 
     def cache_for(self, key: int) -> "Node":
         """The cache that owns `key` (there is at least one)."""
@@ -64,3 +110,42 @@ class WebServer(Server):
             return None, "no_database"
         cluster = clusters[0] if len(clusters) == 1 else clusters[req.key % len(clusters)]
         return cluster.route(req, self)
+
+
+class SharedWebServer(WebServer):
+    """A web server whose sessions live in a session store: it calls the store, then the database."""
+
+    def wire(self) -> None:
+        super().wire()
+        if self.sessions is not None:
+            self.calls_out = True
+
+    def callee(self, req: "Request") -> tuple["Node | None", str]:
+        """The session store first (files need no session)."""
+        if self.sessions is None or req.kind == STATIC:
+            return super().callee(req)
+        store = self.session_store
+        if store is None or not store.accepting:
+            return None, "no_session_store"
+        req.at_store = True
+        return store, ""
+
+    def on_answer(self, req: "Request", t: float) -> bool:
+        """An answer reaches it at `t`: the store's starts the database call, the database's goes up."""
+        if not getattr(req, "at_store", False):
+            return self.release(req, t)
+        req.at_store = False
+        if not self.data_out:
+            return self.release(req, t)     # nothing more to ask: answer
+        nxt, reason = WebServer.callee(self, req)
+        model = self.model
+        req.calls.append(self)              # still holding the worker
+        if nxt is None:
+            model.push(t, model.fail_event, (req, reason, self))
+            return False
+        arrive = t + self.lat.get(nxt.id, self.call_lat)
+        if req.plan is not None:
+            req.plan.append((t, arrive, self.idx, nxt.idx, ON_LINK, True))
+        req.dest = nxt
+        model.push(arrive, nxt.receive, req)
+        return False
