@@ -278,7 +278,9 @@ BAD = [
     ('sessions = "shared"', 'sessions = "cloud"', "nodes[web1].sessions", "'local' or 'shared'"),
     ('[[links]]\nfrom = "web1"\nto = "store"\n', "", "nodes[web1].sessions", "links to none"),
     ("session_s = 60", "session_s = 0", "traffic.session_s", "users never log in"),
-    ('sessions = "shared"', 'sessions = "local"', "links[web1 -> store]", 'with sessions = "local"'),
+    ('[[links]]\nfrom = "web1"\nto = "store"\n',
+     '[[links]]\nfrom = "web1"\nto = "store"\n[[nodes]]\nid = "db"\nkind = "db_primary"\n'
+     '[[links]]\nfrom = "db"\nto = "store"\n', "links[db -> store]", "only web servers"),
     ("session_s = 60", "session_s = -1", "traffic.session_s", "greater than or equal to 0"),
 ]
 
@@ -302,3 +304,30 @@ def test_a_bad_sessions_value_is_one_line_naming_file_and_key(tmp_path: Path, ol
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and key in lines[0]
+
+
+def test_a_stateful_tier_can_move_its_sessions_to_the_store_while_running():
+    """share_sessions: nobody is logged out by the move, and afterwards losing a web server loses
+    no session (they live in the store)."""
+    from visualizer.sim.commands import ShareSessions
+
+    sc = make_scenario(
+        [{"id": "users", "kind": "client"},
+         {"id": "lb", "kind": "load_balancer", "algorithm": "sticky", "health_check_ms": 500.0},
+         {"id": "web1", "kind": "web_server", "workers": 16, "service_ms": 10.0},
+         {"id": "web2", "kind": "web_server", "workers": 16, "service_ms": 10.0},
+         {"id": "store", "kind": "session_store"}],
+        [("users", "lb", 10.0), ("lb", "web1", 1.0), ("lb", "web2", 1.0),
+         ("web1", "store", 1.0), ("web2", "store", 1.0)],
+        {"rate": 100.0, "clients": 500, "session_s": 120.0})
+    sim = run(Simulation(sc), 10.0)
+    held = sum(sim.sessions_by_server().values())
+    lost = sim.sessions.lost
+    sim.apply(ShareSessions())
+    assert ("share_sessions", "store") in [(e.event, e.node) for e in sim.events]
+    assert sim.by_id["store"].sessions_held(sim.time) == held and sim.sessions.lost == lost
+    run(sim, 15.0)
+    assert sim.by_id["store"].arrivals > 0
+    sim.apply(Fail("web1"))
+    run(sim, 20.0)
+    assert sim.sessions.lost == lost

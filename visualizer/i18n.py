@@ -86,6 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.Purge": {"en": "Purge {node} (every file fetched again)", "ko": "{node} 퍼지 (모든 파일 다시 가져오기)"},
     "cmd.SetTtl": {"en": "Set {node}'s TTL to {seconds:g} s", "ko": "{node} TTL을 {seconds:g}초로"},
     "cmd.SetOnWrite": {"en": "{node}: on a write, {on_write}", "ko": "{node}: 쓰기가 오면 {on_write}"},
+    "cmd.ShareSessions": {"en": "Move every session to the session store", "ko": "모든 세션을 세션 저장소로 옮기기"},
     "cmd.AddCache": {"en": "Add an empty cache set up like {node}", "ko": "빈 캐시 추가 (설정은 {node} 그대로)"},
     "menu.current": {"en": "● {label} (now)", "ko": "● {label} (현재)"},
     "menu.none": {"en": "Nothing to do here", "ko": "할 수 있는 작업 없음"},

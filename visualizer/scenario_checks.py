@@ -191,11 +191,9 @@ def _check_sessions(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> 
                                 f"session store, and {web} {what}; link it to one session_store")
     for store in stores:
         for src in g.predecessors(store):
-            if src not in shared:
-                local = ' with sessions = "local"' if getattr(sc.node(src), "sessions", None) else ""
-                raise ScenarioError(path, f"links[{src} -> {store}]", f"only web servers with "
-                                    f"sessions = \"shared\" use a session store; '{src}' is a "
-                                    f"{ids[src]}{local}")
+            if src not in shared and ids[src] != "web_server":     # a local one may move there
+                raise ScenarioError(path, f"links[{src} -> {store}]", f"only web servers use a "
+                                    f"session store; '{src}' is a {ids[src]}")
     if stores and sc.traffic.session_s == 0:
         raise ScenarioError(path, "traffic.session_s", f"is 0 (users never log in), so the session "
                             f"store '{stores[0]}' would have nothing to keep; give the mean time a "

@@ -9,7 +9,7 @@ from pydantic import Field
 from visualizer import schema
 from visualizer.i18n import t
 from visualizer.sim import registry
-from visualizer.sim.components.web import SharedWebServer, WebServer
+from visualizer.sim.components.web import WebServer
 
 
 class WebServerNode(schema.ServerBase):
@@ -21,8 +21,7 @@ class WebServerNode(schema.ServerBase):
 
 
 def _build(cfg: Any, idx: int) -> WebServer:
-    cls = SharedWebServer if cfg.sessions == "shared" else WebServer
-    return cls(cfg.id, idx, cfg)
+    return WebServer(cfg.id, idx, cfg)
 
 
 def _line(view: Any, lang: str) -> str:

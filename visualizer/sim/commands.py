@@ -168,6 +168,17 @@ class SetOnWrite(Command):
 
 
 @dataclass(frozen=True)
+class ShareSessions(Command):
+    action: ClassVar[str] = "share_sessions"
+    event: ClassVar[str] = "share_sessions"
+    waitable: ClassVar[bool] = True
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        return cls()
+
+
+@dataclass(frozen=True)
 class AddCache(Command):
     node: str | None = None    # the cache to copy; None: the only one
     action: ClassVar[str] = "add_cache"
@@ -176,7 +187,7 @@ class AddCache(Command):
 
 
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
-                                       Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite,
+                                       Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite, ShareSessions,
                                        AddCache)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only

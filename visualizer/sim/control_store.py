@@ -1,11 +1,12 @@
-"""Commands about what caches and CDN edges hold: flush, purge, set_ttl, add_cache (checked, done)."""
+"""Commands about what caches, CDN edges and session stores hold: flush, purge, set_ttl, set_on_write,
+add_cache, share_sessions (checked, then done)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from visualizer.sim import registry
-from visualizer.sim.commands import AddCache, Command, CommandError, Flush, Purge, SetOnWrite, SetTtl
+from visualizer.sim.commands import AddCache, Command, CommandError, Flush, Purge, SetOnWrite, SetTtl, ShareSessions
 from visualizer.sim.components.cache import ON_WRITE
 from visualizer.sim.failures import clone
 from visualizer.sim.nodes import DOWN, REMOVED, Node
@@ -115,7 +116,26 @@ def menu(node: Any, accepts: tuple[str, ...]) -> list[Command]:
         out += [SetOnWrite(node.id, mode) for mode in ON_WRITE if mode != node.on_write]
     if "add_cache" in accepts:
         out.append(AddCache(node.id))
+    if "share_sessions" in accepts:
+        out.append(ShareSessions())
     return out
+
+
+def check_share_sessions(sim: "Simulation", cmd: ShareSessions) -> list[Any]:
+    """The web servers that keep sessions in their own memory and link to a session store."""
+    if getattr(sim, "sessions", None) is None:
+        raise CommandError("users do not log in here ([traffic] session_s is 0)")
+    webs = [n for n in sim.nodes if getattr(n, "session_mode", "") == "local"
+            and getattr(n, "session_store", None) is not None and n.status != REMOVED]
+    if not webs:
+        raise CommandError("no web server keeps sessions locally with a session store to move them to")
+    return webs
+
+
+def do_share_sessions(sim: "Simulation", cmd: ShareSessions, webs: list[Any]) -> None:
+    for web in webs:
+        web.share_sessions(sim.time)
+    sim.log("share_sessions", webs[0].session_store.id)
 
 
 RULES: dict[type, tuple[Any, Any]] = {
@@ -124,4 +144,5 @@ RULES: dict[type, tuple[Any, Any]] = {
     SetTtl: (check_set_ttl, do_set_ttl),
     SetOnWrite: (check_set_on_write, do_set_on_write),
     AddCache: (check_add_cache, do_add_cache),
+    ShareSessions: (check_share_sessions, do_share_sessions),
 }

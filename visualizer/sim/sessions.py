@@ -117,5 +117,14 @@ class Sessions:
                 del self.where[user]
         table.clear()
 
+    def move(self, frm: "Node", to: "Node", now: float) -> None:
+        """The live sessions `frm` keeps move to `to` (a web tier switching to a session store)."""
+        src, dst = frm.session_table, to.session_table
+        for user in src.users(now):
+            dst.put(user, src.ends[user], now)
+        for user in [u for u, holder in self.where.items() if holder is frm]:
+            self.where[user] = to           # ended ones too: `frm` keeps no table any more
+        src.clear()
+
     def report(self) -> dict[str, int]:
         return {"created": self.created, "lost": self.lost, "logins": self.logins}

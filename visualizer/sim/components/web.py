@@ -4,12 +4,13 @@ With caches linked, it reads through the cache that owns the key (consistent has
 straight to the database when that cache is down. Static files it serves by itself.
 
 Sessions (`[traffic] session_s` > 0, see sessions.py): a `local` web server keeps its users'
-sessions in its own memory and loses them when it crashes. A `shared` one (SharedWebServer) keeps
+sessions in its own memory and loses them when it crashes. A `shared` one keeps
 them in the session store it links to and makes two calls in sequence, holding one worker
 throughout: the store first (`callee`), then, when the store's answer comes back (`on_answer`),
 the database exactly as a web server without sessions would. That on_answer returns False (the
 request goes on, the worker stays held); the database's answer comes back to it a second time and
-is passed up as usual. A store that is down fails the request (`no_session_store`).
+is passed up as usual. A store that is down fails the request (`no_session_store`). A local tier
+can switch to its store while running (`share_sessions`): the live sessions move there.
 """
 
 from __future__ import annotations
@@ -58,6 +59,29 @@ class WebServer(Server):
         self.data_out = bool(dbs or caches)
         self.calls_out = self.data_out
         self.call_lat = self.lat[dbs[0].id] if dbs else 0.0
+        self._wire_store_first()
+
+    def _wire_store_first(self) -> None:
+        """A server that keeps sessions in a store calls it before anything else: it swaps in its
+        own `callee` and `on_answer` (instance attributes), so servers without one pay nothing."""
+        if self.sessions is not None and self.session_mode == "shared":
+            self.calls_out = True
+            self.callee = self._store_first          # type: ignore[method-assign]
+            self.on_answer = self._after_store       # type: ignore[method-assign]
+        else:
+            self.__dict__.pop("callee", None)
+            self.__dict__.pop("on_answer", None)
+
+    def share_sessions(self, now: float) -> None:
+        """From now on keep sessions in the session store it links to; the live ones move there."""
+        if self.session_mode == "shared" or self.sessions is None or self.session_store is None:
+            return
+        table = self.session_table
+        if table is not None:
+            self.sessions.move(self, self.session_store, now)
+        self.session_mode = "shared"
+        self.session_table = None
+        self.wire()
 
     def _wire_sessions(self, succ: list["Node"]) -> None:
         """With sessions on: a local table, or the session store it links to."""
@@ -82,7 +106,7 @@ class WebServer(Server):
         return table.held(now) if table is not None else 0
 
     def crash(self, now: float) -> list["Request"]:
-        if self.session_table is not None:
+        if self.session_table is not None and self.session_mode == "local":
             self.sessions.crashed(self, now)   # type: ignore[union-attr]   # memory is gone
         return super().crash(now)
 
@@ -111,26 +135,17 @@ class WebServer(Server):
         cluster = clusters[0] if len(clusters) == 1 else clusters[req.key % len(clusters)]
         return cluster.route(req, self)
 
-
-class SharedWebServer(WebServer):
-    """A web server whose sessions live in a session store: it calls the store, then the database."""
-
-    def wire(self) -> None:
-        super().wire()
-        if self.sessions is not None:
-            self.calls_out = True
-
-    def callee(self, req: "Request") -> tuple["Node | None", str]:
-        """The session store first (files need no session)."""
-        if self.sessions is None or req.kind == STATIC:
-            return super().callee(req)
+    def _store_first(self, req: "Request") -> tuple["Node | None", str]:
+        """`callee` of a server keeping sessions in a store: the store first (files need no session)."""
+        if req.kind == STATIC:
+            return WebServer.callee(self, req)
         store = self.session_store
         if store is None or not store.accepting:
             return None, "no_session_store"
         req.at_store = True
         return store, ""
 
-    def on_answer(self, req: "Request", t: float) -> bool:
+    def _after_store(self, req: "Request", t: float) -> bool:
         """An answer reaches it at `t`: the store's starts the database call, the database's goes up."""
         if not getattr(req, "at_store", False):
             return self.release(req, t)
