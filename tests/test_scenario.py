@@ -278,7 +278,7 @@ def test_every_schema_key_is_documented_with_its_default() -> None:
     from visualizer import schema
 
     doc = (SCENARIO_DIR.parent / "docs" / "scenarios.md").read_text()
-    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.node_models().values()]
+    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, schema.Site, *schema.node_models().values()]
     for model in models:
         for name, field in model.model_fields.items():
             if name in ("kind", "id"):

@@ -175,6 +175,8 @@ class Journey:
         kind = req.kind
         lat_ms = (now - req.t0) * 1000.0
         self.stats.finish(now, req.id, client.id, True, "", kind, lat_ms)
+        if self.site_stats is not None:
+            self.site_stats.done(client.site, now, lat_ms)
         if kind == STATIC:
             self.stats.static_done(now, lat_ms, getattr(req, "edge_hit", False))
 
@@ -201,6 +203,8 @@ class Journey:
         req.end_node = node.id
         self._retire(req)
         self.stats.finish(now, req.id, node.id, False, reason, req.kind, 0.0)
+        if self.site_stats is not None:
+            self.site_stats.failed_one(req.route[0].site, now)
 
     def _retire(self, req: Request) -> None:
         """Out of flight: close its balancer connection, keep it a while for request_info."""
