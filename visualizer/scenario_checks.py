@@ -14,7 +14,7 @@ from visualizer.errors import ScenarioError, did_you_mean
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
-from visualizer.site_checks import check_sites, site_ref
+from visualizer.site_checks import check_policy, check_sites, site_ref, targets
 
 Ids = dict[str, str]      # node id -> kind
 
@@ -32,6 +32,7 @@ def check_design(sc: Scenario, path: str | Path) -> None:
     graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
     graph.add_nodes_from(ids)
     _check_topology(sc, path, ids, graph)
+    check_policy(sc, path, graph, sites)
     _check_edges(path, ids, graph)
     _check_clusters(path, ids, graph)
     for i, beat in enumerate(sc.timeline):
@@ -92,9 +93,9 @@ def _check_topology(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> 
         raise ScenarioError(path, "nodes", f"no server ({', '.join(reg.with_role(reg.SERVER))})")
     behind_lb = {d for s, d in g.edges if reg.has_role(ids[s], reg.BALANCER)}
     for node in sc.nodes:
-        target = getattr(node, "points_to", None)
-        if reg.has_role(node.kind, reg.NAMESERVER) and target is not None:
-            _check_points_to(path, f"nodes[{node.id}].points_to", target, ids, behind_lb)
+        if reg.has_role(node.kind, reg.NAMESERVER):
+            for target in targets(node):
+                _check_points_to(path, f"nodes[{node.id}].points_to", target, ids, behind_lb)
         if not reg.has_role(node.kind, reg.USERS):
             continue
         for dst in g.successors(node.id):

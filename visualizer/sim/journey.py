@@ -69,8 +69,11 @@ class Journey:
         dns = client.dns
         if kind == STATIC and client.edge is not None:
             to = client.edge                # static files come from the CDN's edge
+        elif dns is not None and client.dns_cache.get(user, -1.0) <= now:
+            to = dns                        # no answer held, or it expired: ask again
         else:
-            to = client.entry if dns is None or client.dns_cache.get(user, -1.0) > now else dns
+            told = client.told              # None unless a geo DNS answers each user apart
+            to = client.entry if told is None else told.get(user, client.entry)
         t = now + client.lat[to.id]
         if to.passes_through and to.pool and to.status == "up":
             to.pass_through(req, client, now, t)

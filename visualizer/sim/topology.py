@@ -82,6 +82,10 @@ def _assign_addresses(sim: "Simulation") -> None:
     for c in sim.clients:
         if c.entry not in entries:
             entries.append(c.entry)
+    for node in sim.nodes:              # a geo DNS hands out every site's entry point
+        for target in getattr(node, "targets", ()):
+            if target.node not in entries:
+                entries.append(target.node)
     for node in sim.nodes:
         if registry.has_role(node.kind, registry.EDGE):
             for n in [node] + node.successors():
