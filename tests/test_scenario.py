@@ -278,7 +278,7 @@ def test_every_schema_key_is_documented_with_its_default() -> None:
     from visualizer import schema
 
     doc = (SCENARIO_DIR.parent / "docs" / "scenarios.md").read_text()
-    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.node_models().values()]
+    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, schema.Site, *schema.node_models().values()]
     for model in models:
         for name, field in model.model_fields.items():
             if name in ("kind", "id"):
@@ -318,6 +318,7 @@ BOUNDS = [
     (("nodes", 4), "nodes[db2].lag_ms", "lag_ms", 0, 600_000),
     (("nodes", 4), "nodes[db2].replace_s", "replace_s", 0, 86_400),
     (("nodes", 5), "nodes[dns].ttl_s", "ttl_s", 0, 86_400),
+    (("nodes", 5), "nodes[dns].health_check_ms", "health_check_ms", 10, 600_000),
     (("nodes", 6), "nodes[cdn].ttl_s", "ttl_s", 0, 86_400),
     (("nodes", 6), "nodes[cdn].fallback_ms", "fallback_ms", 0, 600_000),
     (("links", 0), "links[0].latency_ms", "latency_ms", 0, 60_000),

@@ -88,6 +88,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.SetOnWrite": {"en": "{node}: on a write, {on_write}", "ko": "{node}: 쓰기가 오면 {on_write}"},
     "cmd.ShareSessions": {"en": "Move every session to the session store", "ko": "모든 세션을 세션 저장소로 옮기기"},
     "cmd.AddCache": {"en": "Add an empty cache set up like {node}", "ko": "빈 캐시 추가 (설정은 {node} 그대로)"},
+    "cmd.FailSite": {"en": "Take the whole {node} site down", "ko": "{node} 데이터센터 전체 장애 내기"},
+    "cmd.RecoverSite": {"en": "Bring the {node} site back", "ko": "{node} 데이터센터 복구"},
     "menu.current": {"en": "● {label} (now)", "ko": "● {label} (현재)"},
     "menu.none": {"en": "Nothing to do here", "ko": "할 수 있는 작업 없음"},
     "menu.top_tier": {"en": "No upgrade: {tier} is the largest machine there is",

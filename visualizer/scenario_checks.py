@@ -14,6 +14,7 @@ from visualizer.errors import ScenarioError, did_you_mean
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
+from visualizer.site_checks import check_policy, check_sites, site_ref, targets
 
 Ids = dict[str, str]      # node id -> kind
 
@@ -25,16 +26,18 @@ def check_design(sc: Scenario, path: str | Path) -> None:
         if node.id in ids:
             raise ScenarioError(path, f"nodes[{i}].id", f"duplicate node id '{node.id}'")
         ids[node.id] = node.kind
+    sites = check_sites(sc, path, ids)
     _check_links(sc, path, ids)
     _check_loops(sc, path, ids)
     graph = nx.DiGraph([(l.src, l.dst) for l in sc.links])
     graph.add_nodes_from(ids)
     _check_topology(sc, path, ids, graph)
+    check_policy(sc, path, graph, sites)
     _check_edges(path, ids, graph)
     _check_clusters(path, ids, graph)
     _check_sessions(sc, path, ids, graph)
     for i, beat in enumerate(sc.timeline):
-        _check_beat(sc, path, ids, graph, i, beat)
+        _check_beat(sc, path, ids, sites, graph, i, beat)
 
 
 def _node_ref(path: str | Path, key: str, ref: str, ids: Ids) -> None:
@@ -91,9 +94,9 @@ def _check_topology(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> 
         raise ScenarioError(path, "nodes", f"no server ({', '.join(reg.with_role(reg.SERVER))})")
     behind_lb = {d for s, d in g.edges if reg.has_role(ids[s], reg.BALANCER)}
     for node in sc.nodes:
-        target = getattr(node, "points_to", None)
-        if reg.has_role(node.kind, reg.NAMESERVER) and target is not None:
-            _check_points_to(path, f"nodes[{node.id}].points_to", target, ids, behind_lb)
+        if reg.has_role(node.kind, reg.NAMESERVER):
+            for target in targets(node):
+                _check_points_to(path, f"nodes[{node.id}].points_to", target, ids, behind_lb)
         if not reg.has_role(node.kind, reg.USERS):
             continue
         for dst in g.successors(node.id):
@@ -200,8 +203,10 @@ def _check_sessions(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> 
                             "user stays logged in, in seconds")
 
 
-def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int, beat: Beat) -> None:
+def _check_beat(sc: Scenario, path: str | Path, ids: Ids, sites: set[str], g: nx.DiGraph, i: int,
+                beat: Beat) -> None:
     key = f"timeline[{i}]"
+    cmd = ACTIONS.get(beat.action)
     if beat.at > sc.meta.duration:
         raise ScenarioError(path, f"{key}.at", f"{beat.at:g} s is after meta.duration ({sc.meta.duration:g} s)")
     if i > 0 and beat.at < sc.timeline[i - 1].at:
@@ -214,11 +219,12 @@ def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int,
                 raise ScenarioError(path, f"{key}.highlight[{j}]", f"no link '{ref}'")
         else:
             _node_ref(path, f"{key}.highlight[{j}]", ref, ids)
-    if beat.node is not None:
+    if beat.node is not None and cmd is not None and cmd.on_site:
+        site_ref(path, f"{key}.node", beat.node, sites)
+    elif beat.node is not None:
         _node_ref(path, f"{key}.node", beat.node, ids)
     for j, e in enumerate(beat.expect):
-        _check_expect(path, f"{key}.expect[{j}]", ids, e)
-    cmd = ACTIONS.get(beat.action)
+        _check_expect(path, f"{key}.expect[{j}]", ids, e, sites)
     if beat.wait and (cmd is None or not cmd.waitable):
         raise ScenarioError(path, f"{key}.wait", f"a student cannot be asked to '{beat.action}'; "
                             f"wait works with {', '.join(WAITABLE)}")
@@ -229,7 +235,8 @@ def _check_beat(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph, i: int,
     for param in cmd.params:
         if getattr(beat, param) is None:
             raise ScenarioError(path, f"{key}.{param}", f"{beat.action} needs a {param}")
-    _check_beat_target(path, key, ids, g, beat)
+    if not cmd.on_site:
+        _check_beat_target(path, key, ids, g, beat)
 
 
 def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat: Beat) -> None:
@@ -261,13 +268,16 @@ NEEDS = {"status": ("node", "is_"), "role": ("node", "is_"), "tier": ("node", "i
          "count": ("of",), "utilization": ("node",), "hit_ratio": (), "theory": ("of",)}
 
 
-def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
-    """A claim names what it checks: the keys its kind needs, nodes that exist, known measures."""
+def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect, sites: set[str]) -> None:
+    """A claim names what it checks: the keys its kind needs, nodes that exist (an event may be
+    a site's), known measures."""
     for need in NEEDS[e.check]:
         if not getattr(e, need):
             name = "is" if need == "is_" else need
             raise ScenarioError(path, f"{key}.{name}", f"a '{e.check}' claim needs '{name}'")
     for ref in [e.node] + list(e.among):
+        if ref in sites and e.check in ("event", "no_event"):
+            continue
         if ref is not None and not _may_appear(ref, ids):
             _node_ref(path, f"{key}.node", ref, ids)
     if e.check == "rate" and e.of not in RATES:

@@ -88,9 +88,20 @@ class Traffic(Strict):
     session_s: SessionS = 0.0       # mean time a user stays logged in; 0: no sessions
 
 
+Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]   # a node's or a site's id
+
+
+class Site(Strict):
+    """[[sites]]: a data centre (region); nodes name it in their `site` key."""
+
+    id: Ident
+    title: Text
+
+
 class NodeBase(Strict):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]
+    id: Ident
     label: Text | None = None
+    site: str | None = None                   # the [[sites]] id it stands in; a client: where its users are
     mtbf_s: MtbfS | None = None
     mttr_s: MttrS | None = None
 
@@ -168,6 +179,7 @@ class Scenario(Strict):
 
     meta: Meta
     traffic: Traffic = Traffic()
+    sites: list[Site] = Field(default_factory=list)
     nodes: Annotated[list[NodeBase], Field(min_length=1)]
     links: list[Link] = Field(default_factory=list)
     timeline: list[Beat] = Field(default_factory=list)

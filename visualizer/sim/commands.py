@@ -25,6 +25,7 @@ class Command:
     event: ClassVar[str] = ""
     waitable: ClassVar[bool] = False
     needs_node: ClassVar[bool] = False
+    on_site: ClassVar[bool] = False            # its `node` names a [[sites]] id, not a node
     params: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
@@ -186,9 +187,29 @@ class AddCache(Command):
     waitable: ClassVar[bool] = True
 
 
+@dataclass(frozen=True)
+class FailSite(Command):
+    node: str                  # the site's id: every node standing in it goes down at once
+    action: ClassVar[str] = "fail_site"
+    event: ClassVar[str] = "site_down"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+    on_site: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class RecoverSite(Command):
+    node: str                  # the site's id: every node of it that is down comes back
+    action: ClassVar[str] = "recover_site"
+    event: ClassVar[str] = "site_up"
+    waitable: ClassVar[bool] = True
+    needs_node: ClassVar[bool] = True
+    on_site: ClassVar[bool] = True
+
+
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
-                                       Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite, ShareSessions,
-                                       AddCache)
+                                       Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite,
+                                       ShareSessions, AddCache, FailSite, RecoverSite)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS) + (NOTE,)

@@ -58,6 +58,8 @@ def clone(model: "Model", tpl: Node, kind: str, in_place_of: Node | None = None)
     (in the place of `in_place_of`, a node removed for good, if given)."""
     new = registry.spec(kind).build(tpl.cfg, len(model.nodes))  # type: ignore[attr-defined]
     new.id = new_id(model, tpl.id)
+    if tpl.site:
+        new.site = tpl.site              # a copy stands in the same data centre
     if isinstance(new, Server) and isinstance(tpl, Server):
         new.copy_size_from(tpl, model.time)
     if in_place_of is not None:

@@ -71,8 +71,11 @@ class Journey:
         dns = client.dns
         if kind == STATIC and client.edge is not None:
             to = client.edge                # static files come from the CDN's edge
+        elif dns is not None and client.dns_cache.get(user, -1.0) <= now:
+            to = dns                        # no answer held, or it expired: ask again
         else:
-            to = client.entry if dns is None or client.dns_cache.get(user, -1.0) > now else dns
+            told = client.told              # None unless a geo DNS answers each user apart
+            to = client.entry if told is None else told.get(user, client.entry)
         t = now + client.lat[to.id]
         if to.passes_through and to.pool and to.status == "up":
             to.pass_through(req, client, now, t)
@@ -177,6 +180,8 @@ class Journey:
         kind = req.kind
         lat_ms = (now - req.t0) * 1000.0
         self.stats.finish(now, req.id, client.id, True, "", kind, lat_ms)
+        if self.site_stats is not None:
+            self.site_stats.done(client.site, now, lat_ms)
         if kind == STATIC:
             self.stats.static_done(now, lat_ms, getattr(req, "edge_hit", False))
 
@@ -203,6 +208,8 @@ class Journey:
         req.end_node = node.id
         self._retire(req)
         self.stats.finish(now, req.id, node.id, False, reason, req.kind, 0.0)
+        if self.site_stats is not None:
+            self.site_stats.failed_one(req.route[0].site, now)
 
     def _retire(self, req: Request) -> None:
         """Out of flight: close its balancer connection, keep it a while for request_info."""

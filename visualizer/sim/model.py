@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from visualizer.sim import control, failures, topology, view
+from visualizer.sim import control, failures, sites, topology, view
 from visualizer.sim.cluster import Cluster
 from visualizer.sim.commands import Command
 from visualizer.sim.draws import Draws
@@ -74,6 +74,8 @@ class Simulation(Journey):
         self.sessions = Sessions(session_s) if session_s > 0 else None   # users log in (sessions.py)
         self.n_private = 0
         self.view_cache: dict[str, Any] = {}
+        self.sites = sites.build(scenario)  # data centres by id; empty without [[sites]]
+        self.site_stats = sites.SiteStats(list(self.sites)) if self.sites else None
         topology.build(self, scenario)
         self.schedule_arrival()
         for node in list(self.nodes):
@@ -130,8 +132,10 @@ class Simulation(Journey):
         return view.request_info(self, req_id)
 
     def report(self) -> dict[str, Any]:
-        """The JSON report of the run so far."""
-        return build_report(self)
+        """The JSON report of the run so far (with each site's figures when there are sites)."""
+        out = build_report(self)
+        sites.report(self, out)
+        return out
 
     def node_ids(self) -> list[str]:
         return [n.id for n in self.nodes]
@@ -227,11 +231,15 @@ class Simulation(Journey):
         checkpoint stores only what they gained since the previous one."""
         out = {"events": self.events, "rows": self.stats.rows}
         self.events, self.stats.rows = [], []
+        if self.site_stats is not None:
+            out["site_rows"], self.site_stats.rows = self.site_stats.rows, []
         return out
 
     def attach_histories(self, histories: dict[str, list[Any]]) -> None:
         """Put back what detach_histories took (or a copy rebuilt from checkpoints)."""
         self.events, self.stats.rows = histories["events"], histories["rows"]
+        if self.site_stats is not None:
+            self.site_stats.rows = histories.get("site_rows", [])
         self.view_cache = {}
 
     def dispose(self) -> None:

@@ -19,6 +19,7 @@ class Node:
     """
 
     passes_through = False    # True: forwards as the request sets off (see Balancer.pass_through)
+    site = ""                 # the data centre it stands in ([[sites]] id; '' without sites)
 
     def __init__(self, node_id: str, kind: str, idx: int) -> None:
         self.id = node_id

@@ -41,6 +41,7 @@ class NodeView:
     recent_rate: float | None = None   # a server's arrivals per second over the last 5 s (None: not yet)
     recent_ms: float | None = None     # mean ms a request spent in it over the same 5 s
     recent_backlog: int = 0            # requests queued in it when those 5 s began
+    site: str = ""                     # the [[sites]] id it stands in ('' without sites)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,18 @@ class Caching:
 
 
 @dataclass(frozen=True)
+class SiteView:
+    """One data centre ([[sites]]) as the window should show it."""
+
+    id: str
+    title_en: str
+    title_ko: str
+    status: str                    # up | down (fail_site / recover_site)
+    entry: str                     # the entry point a geo DNS hands out for it ('' if none)
+    dns_healthy: bool | None       # whether that DNS finds the entry point healthy now (None: no entry)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     time: float
     nodes: tuple[NodeView, ...]
@@ -163,6 +176,7 @@ class Snapshot:
     events: tuple[Event, ...]        # the whole log so far
     series: np.ndarray               # shape (n, len(SERIES_COLUMNS)), one row per simulated second
     caching: Caching | None = None   # a design with caches or CDN edges: their recent figures
+    sites: tuple[SiteView, ...] = ()  # a design with [[sites]]: each data centre
 
     def index(self, node_id: str) -> int:
         """Position of a node in `nodes` (ValueError if absent)."""

@@ -27,6 +27,8 @@ def make_node(cfg: Any, idx: int) -> "Node":
     """A runtime node for one scenario node, made by its kind's factory."""
     node = registry.spec(cfg.kind).build(cfg, idx)
     node.mtbf_s, node.mttr_s = cfg.mtbf_s, cfg.mttr_s
+    if cfg.site:
+        node.site = cfg.site
     return node
 
 
@@ -80,6 +82,10 @@ def _assign_addresses(sim: "Simulation") -> None:
     for c in sim.clients:
         if c.entry not in entries:
             entries.append(c.entry)
+    for node in sim.nodes:              # a geo DNS hands out every site's entry point
+        for target in getattr(node, "targets", ()):
+            if target.node not in entries:
+                entries.append(target.node)
     for node in sim.nodes:
         if registry.has_role(node.kind, registry.EDGE):
             for n in [node] + node.successors():

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from visualizer.sim import registry
+from visualizer.sim import registry, sites
 from visualizer.sim.caching_view import caching
 from visualizer.sim.components.balancer import Backend
 from visualizer.sim.components.database import Database
@@ -46,7 +46,7 @@ def node_view(sim: "Simulation", n: Node, now: float, fronts: dict[str, Backend]
         tier=srv.tier if srv else None, lag_ms=lag, pending_writes=pending or 0,
         arrivals=n.arrivals, completed=n.completed, dropped=n.dropped, extra=extra,
         recent_rate=recent[0] if recent else None, recent_ms=recent[1] if recent else None,
-        recent_backlog=recent[3] if recent else 0)
+        recent_backlog=recent[3] if recent else 0, site=n.site)
 
 
 def _fronts(sim: "Simulation") -> dict[str, Backend]:
@@ -136,7 +136,8 @@ def snapshot(sim: "Simulation") -> Snapshot:
     fronts = _fronts(sim)
     return Snapshot(time=now, nodes=tuple(node_view(sim, n, now, fronts) for n in sim.nodes),
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
-                    events=cache["events"], series=_series(sim, now), caching=caching(sim))
+                    events=cache["events"], series=_series(sim, now), caching=caching(sim),
+                    sites=sites.views(sim))
 
 
 def _series(sim: "Simulation", now: float) -> np.ndarray:

@@ -17,6 +17,7 @@ class Client(Node):
         self.entry: Node | None = None    # the entry point its requests go to
         self.edge: Node | None = None     # the CDN edge its static requests go to, if it links to one
         self.dns_cache: dict[int, float] = {}   # user -> when the DNS answer it holds expires
+        self.told: dict[int, Node] | None = None  # a geo DNS: user -> the entry point it was told
 
     def wire(self) -> None:
         """Find the DNS and entry point, and the latency to reach each."""
@@ -29,6 +30,8 @@ class Client(Node):
         target = getattr(dns, "points_to", None)
         if target:
             entry = by_id[target]
+        if getattr(dns, "targets", None):
+            entry = self._geo_entry(dns)
         if entry is None:
             entry = next((n for n in succ if n is not dns), None)
         if entry is None and dns is not None:
@@ -42,6 +45,15 @@ class Client(Node):
         origin = getattr(self.edge, "origin", None)
         if origin is not None and origin.id not in self.lat:
             self.lat[origin.id] = self._path_lat(origin, 0.0)   # where it goes when the edge is down
+
+    def _geo_entry(self, dns: Node) -> Node:
+        """Under a geo DNS: the latency to every site's entry point, and its first answer (its own
+        site's, else the nearest) as where the users go before they ask."""
+        self.told = {}
+        for target in dns.targets:  # type: ignore[attr-defined]
+            if target.node.id not in self.lat:
+                self.lat[target.node.id] = self._path_lat(target.node, float("inf"))
+        return dns.order_for(self)[0].node  # type: ignore[attr-defined]
 
     def _path_lat(self, node: Node, otherwise: float) -> float:
         """One-way latency to a node it has no link to: the quickest way through the graph."""
