@@ -198,6 +198,8 @@ BEFORE_SESSIONS = {
 def digests() -> dict[str, str]:
     out = {}
     for name, sc in bundled():
+        if name not in BEFORE_SESSIONS:
+            continue                      # a lesson written since, with sessions or sites on
         sim = Simulation(sc, plans=False)
         sim.run_until(sc.meta.duration)
         out[name] = hashlib.sha256(json.dumps(sim.report(), sort_keys=True).encode()).hexdigest()
@@ -205,7 +207,7 @@ def digests() -> dict[str, str]:
 
 
 def test_without_sessions_every_bundled_report_is_byte_identical_to_before() -> None:
-    assert all(sc.traffic.session_s == 0 for _, sc in bundled())
+    assert all(sc.traffic.session_s == 0 for name, sc in bundled() if name in BEFORE_SESSIONS)
     assert digests() == BEFORE_SESSIONS
 
 

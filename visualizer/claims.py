@@ -195,6 +195,12 @@ def _count(e: Expect, m: Moment, node: Any) -> float:
         return float(rep["nodes"][e.node]["arrivals"] - m.start["nodes"].get(e.node, {}).get("arrivals", 0))
     if e.of == "in_flight":
         return float(rep["requests"]["in_flight"])
+    if e.of in ("sessions_lost", "logins"):     # since the beat began
+        key = "lost" if e.of == "sessions_lost" else "logins"
+        return float(rep.get("sessions", {}).get(key, 0) - m.start.get("sessions", {}).get(key, 0))
+    if e.of == "sessions":                      # held now: by `node`, else by every holder
+        held = m.player.sim.sessions_by_server()
+        return float(held.get(e.node, 0) if e.node else sum(held.values()))
     return float(rep[e.of])                 # lost_writes, stale_reads: since the run began
 
 
@@ -204,14 +210,16 @@ def check_lesson(sc: Scenario, mode: str = "auto", seed: int | None = None) -> l
     player = LessonPlayer(sc, seed=seed, auto=(mode == "auto"))
     claims: list[Claim] = []
     n = len(player.beats)
+    before_t, before = player.sim.time, player.sim.report()
     for k in range(n):
         if mode == "present" and player.waiting:
             player.next()                    # the presenter's first press does the student's task
-        start_t, start = player.sim.time, player.sim.report()
+        start_t, start = before_t, before    # "since the beat began": from just before its action
         claims += _checks(player, k, "shown", start, start_t)
         due = _due(player)
         player.step(max(0.0, due - END_EARLY_S - player.sim.time))
         claims += _checks(player, k, "end", start, start_t)
+        before_t, before = player.sim.time, player.sim.report()
         if k + 1 < n:
             if mode == "present":
                 player.next()

@@ -127,7 +127,8 @@ CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "
           "utilization", "hit_ratio", "theory")
 THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load")     # what a theory claim compares (docs/lessons.md)
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
-COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals")
+COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals", "sessions_lost", "logins",
+          "sessions")
 
 
 class Expect(Strict):
