@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from visualizer.i18n_sites import SITE_STRINGS
 from visualizer.sim import registry
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -304,6 +305,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "algo.ip_hash": {"en": "IP hash", "ko": "IP 해시"},
     "algo.sticky": {"en": "sticky sessions", "ko": "고정 세션"},
 }
+STRINGS.update(SITE_STRINGS)           # data centres and their theory cards: i18n_sites.py
 
 
 def fact(key: str, value: str, lang: str, group: str = "extra") -> tuple[str, str]:

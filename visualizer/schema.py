@@ -169,7 +169,7 @@ class Beat(Strict):
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
-    theory: Literal["availability", "utilization", "replication", "cache", "cdn"] | None = None
+    theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites"] | None = None
     speed: Speed | None = None
     expect: list[Expect] = Field(default_factory=list)
 

@@ -9,7 +9,8 @@ from typing import Iterator, Sequence, TypeVar
 import numpy as np
 import pygame
 
-from visualizer.render.unblock import clear_links
+from visualizer.render import bands as bandmod
+from visualizer.render.unblock import Group, clear_links
 from visualizer.sim import registry
 
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
@@ -40,6 +41,7 @@ class Layout:
     text_scale: float = 1.0           # the card's content (pads, icon, name) scale; scale * card_scale unless enlarged
     text_rows: int = 2                # lines of address and facts a card has room for
     enlarged: bool = False            # projector mode: text kept large, the card grown round it (lines may wrap)
+    bands: tuple[bandmod.Band, ...] = ()   # a design with sites: one band per site, top to bottom
 
     def index(self, node_id: str) -> int | None:
         """Index of a node in the layout (same as in the snapshot it was made from)."""
@@ -138,12 +140,15 @@ def _column_ys(k: int, graph: pygame.Rect, top_pad: float, usable_h: float, card
 
 def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], scale: float,
                    caption_lines: int = 0, side: bool = True, min_text_px: float = 0.0,
-                   text_rows: int = 2, links: tuple[tuple[str, str], ...] = ()) -> Layout:
+                   text_rows: int = 2, links: tuple[tuple[str, str], ...] = (), sites: tuple[str, ...] = (),
+                   site_order: tuple[str, ...] = ()) -> Layout:
     """Place (id, kind[, role]) nodes in their kind's column; a node added at run time joins its
     column. Kind "removed" marks a node taken out of the design: it keeps its index, not a place.
     `min_text_px` (projector mode) keeps the cards' text at least that big: the cards grow round it
     with room for `text_rows` lines, rather than shrinking with a crowded picture. `links` (by id)
-    that pass a column without stopping there move its cards off them (unblock.py).
+    that pass a column without stopping there move its cards off them (unblock.py). `sites` (each
+    node's site, '' for none) and `site_order` (the scenario's sites) put each site's cards in a
+    horizontal band of their own (bands.py); without them nothing changes.
     """
     top, graph, side_rect, caption, toolbar = regions(size, scale, caption_lines, side)
     columns: dict[float, list[int]] = {}
@@ -164,6 +169,12 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
     bottom_pad = 34 * scale   # room for a badge under the bottom card
     usable_h = max(1.0, graph.height - top_pad - bottom_pad)
     crowd = max((len(m) for m in columns.values()), default=1)
+    band_list: list[bandmod.Band] = []
+    if site_order:
+        rows = bandmod.rows(columns, sites, site_order)
+        weight = bandmod.weights(columns, sites, rows)
+        crowd = sum(weight)
+        usable_h = max(1.0, graph.height - bandmod.overhead(rows) * scale)
     card_h = CARD_H * scale
     fit = usable_h / max(1, crowd) / (card_h + 40 * scale)
     card_scale = float(min(1.0, max(0.45, fit)))
@@ -174,11 +185,22 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
     enlarged = min_text_px > CARD_TEXT * u + 0.5
     px, card_w, card_h = float(round(CARD_TEXT * u)), CARD_W * u, CARD_H * u
     if enlarged:
-        px, card_w, card_h = _enlarge(crowd, col_w, graph, scale, u, min_text_px, text_rows, dot_r)
+        room = graph          # in bands: the height left for cards, a badge's room under each
+        if site_order:
+            room = graph.inflate(0, -round(graph.height - usable_h + crowd * bandmod.BADGE_H * scale - 16 * scale))
+        px, card_w, card_h = _enlarge(crowd, col_w, room, scale, u, min_text_px, text_rows, dot_r)
+        if site_order:      # stacked bands: as wide as full-size text wants, so lines wrap less
+            card_w = max(card_w, min(CARD_W * min_text_px / CARD_TEXT, col_w * MAX_CARD_COL))
+    if site_order:
+        band_list = bandmod.band_rects(graph, scale, rows, weight)
+    groups: list[Group] = []
     for ci, tier in enumerate(tiers):
         members = columns[tier]
         x = graph.left + pad_x + col_w * (ci + 0.5)
         k = len(members)
+        if band_list:
+            groups += _in_bands(centers, x, tier, members, sites, band_list, scale)
+            continue
         if k == 1 and registry.has_role(nodes[members[0]][1], registry.NAMESERVER):
             ys = [graph.top + top_pad + usable_h * 0.2]   # DNS off the main line, like the book's figure
         else:
@@ -186,7 +208,7 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
         for j, i in enumerate(members):
             centers[i] = (x, ys[j])
     if links:
-        clear_links(nodes, columns, centers, links, (card_w / 2, card_h / 2), graph, scale)
+        clear_links(nodes, columns, centers, links, (card_w / 2, card_h / 2), graph, scale, groups or None)
     half = np.empty((n, 2), dtype=np.float32)
     half[:, 0] = card_w / 2
     half[:, 1] = card_h / 2
@@ -198,4 +220,17 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
                   toolbar=toolbar, ids=tuple(n[0] for n in nodes), centers=centers, half=half,
                   card_scale=card_scale, dot_r=dot_r, text_px=round(px),
                   text_scale=px / CARD_TEXT if enlarged else u, text_rows=text_rows if enlarged else 2,
-                  enlarged=enlarged)
+                  enlarged=enlarged, bands=tuple(band_list))
+
+
+def _in_bands(centers: np.ndarray, x: float, tier: float, members: list[int], sites: tuple[str, ...],
+              band_list: list[bandmod.Band], scale: float) -> list[Group]:
+    """Place a column's cards in their sites' bands; the groups unblock may move, each within its band."""
+    placed = bandmod.band_ys(members, sites, band_list)
+    groups: dict[int, tuple[list[int], float, float]] = {}
+    for i in members:
+        y, band = placed[i]
+        centers[i] = (x, y)
+        if band is not None:
+            groups.setdefault(id(band), ([], band.cards.top, band.cards.bottom))[0].append(i)
+    return [(tier, m, lo, hi) for m, lo, hi in groups.values()]

@@ -10,6 +10,7 @@ import pygame
 
 from visualizer.i18n import t
 from visualizer.render import charts, dots as dotmod, nodes as nodemod
+from visualizer.render.bands import draw_bands
 from visualizer.render.fonts import text, ui_scale, wrap
 from visualizer.render.layout import PROJECTOR_CARD_TEXT, REMOVED, Layout, compute_layout, regions
 from visualizer.render.style import Palette, palette
@@ -72,12 +73,15 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
     key = tuple((n.id, REMOVED if n.status == "removed" else n.kind, n.role) for n in snap.nodes)
     min_px = round(PROJECTOR_CARD_TEXT * scale, 1) if view.projector else 0.0
     links = tuple((l.src, l.dst) for l in snap.links)
-    lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, links=links)
+    where = {"sites": tuple(n.site for n in snap.nodes), "site_order": tuple(s.id for s in snap.sites)} \
+        if snap.sites else {}
+    lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, links=links,
+                         **where)
     if lay.enlarged:        # room for as many lines as the widest card's address and facts wrap to
         rows = min(4, max([2, *(_rows(n, view.lang, lay, i) for i, n in lay.shown(snap.nodes))]))
         if rows != lay.text_rows:
             lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, rows,
-                                 links)
+                                 links, **where)
     return lay
 
 
@@ -96,6 +100,8 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     pal = palette(view.projector)
     lay = layout_for(surface.get_size(), snap, view)
     surface.fill(pal.background)
+    if lay.bands:
+        draw_bands(surface, lay.bands, snap.sites, view.lang, lay.scale, pal)
     _links(surface, snap, view, lay, pal)
     LAST.extra["card_text_px"] = nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected,
                                                     view.highlight, still=view.reduce_motion)

@@ -20,19 +20,23 @@ from visualizer.sim import registry
 
 Segment = tuple[float, float, float, float]
 Touch = tuple[int, float, float]          # (member of the column, x, y of the node at the other end)
+Group = tuple[float, list[int], float, float]   # (column, cards moved together, top and bottom they keep within)
 GRID = 13                                 # heights tried per card in a column of up to EXHAUSTIVE cards
 EXHAUSTIVE = 3
 
 
 def clear_links(nodes: tuple[tuple[str, ...], ...], columns: dict[float, list[int]], centers: np.ndarray,
                 links: tuple[tuple[str, str], ...], half: tuple[float, float], graph: pygame.Rect,
-                scale: float) -> None:
+                scale: float, groups: list[Group] | None = None) -> None:
     """Move the cards of each column (but a lone DNS, set apart on purpose) off the links that
-    pass it from a column on its left to one on its right (`centers` is changed in place)."""
+    pass it from a column on its left to one on its right (`centers` is changed in place).
+    `groups` (sites' bands) moves each band's part of a column on its own, within the band."""
     col_of = {i: c for c, members in columns.items() for i in members}
     index = {n[0]: i for i, n in enumerate(nodes)}
     pairs = [(index[a], index[b]) for a, b in links if index.get(a) in col_of and index.get(b) in col_of]
-    for col, members in sorted(columns.items()):
+    if groups is None:
+        groups = [(c, m, graph.top + 8 * scale, graph.bottom - 8 * scale) for c, m in sorted(columns.items())]
+    for col, members, lo, hi in groups:
         if len(members) == 1 and registry.has_role(nodes[members[0]][1], registry.NAMESERVER):
             continue
         segs = tuple((*centers[a].tolist(), *centers[b].tolist()) for a, b in pairs
@@ -45,7 +49,7 @@ def clear_links(nodes: tuple[tuple[str, ...], ...], columns: dict[float, list[in
         ys = tuple(float(centers[i, 1]) for i in members)
         margin = 6 * scale            # a dot on the link keeps clear of the card too
         new = unblock(ys, float(centers[members[0], 0]), (half[0] + margin, half[1] + margin), segs, touch,
-                      graph.top + 8 * scale, graph.bottom - 8 * scale, 2 * half[1] + 24 * scale)
+                      lo, hi, 2 * half[1] + 24 * scale)
         for i, y in zip(members, new):
             centers[i, 1] = y
 

@@ -1,0 +1,29 @@
+"""The sessions and sites theory cards on the two-sites test data: the rows true at each moment."""
+
+from pathlib import Path
+
+import pytest
+
+from visualizer.lesson import LessonPlayer
+from visualizer.scenario import load
+from visualizer.ui.site_cards import sessions_lines, sites_lines
+
+SCENARIO = str(Path(__file__).parent / "data" / "two-sites.toml")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_cards_say_only_what_is_true_now(lang):
+    player = LessonPlayer(load(SCENARIO), auto=True)
+    player.step(10.0)
+    snap = player.snapshot()
+    rows = [r for r, _ in sessions_lines(player.scenario, snap, lang)]
+    assert len(rows) == 2 and "1/4" not in " ".join(rows)         # nobody down: no loss row
+    site_rows = [r for r, _ in sites_lines(player.scenario, snap, lang)]
+    assert "12 s" in site_rows[1] and not any("1 - t/TTL" in r for r in site_rows)
+    player.step(10.0)
+    rows = [r for r, _ in sessions_lines(player.scenario, player.snapshot(), lang)]
+    assert any("webA1" in r and "1/4" in r for r in rows)
+    player.step(20.0)
+    site_rows = [r for r, _ in sites_lines(player.scenario, player.snapshot(), lang)]
+    assert any("1 - t/TTL" in r for r in site_rows)
+    assert all("{" not in r and "−" not in r for r in rows + site_rows)

@@ -1,0 +1,36 @@
+"""On-screen strings of data centres (site bands) and of the sessions and sites theory cards."""
+
+from __future__ import annotations
+
+SITE_STRINGS: dict[str, dict[str, str]] = {
+    "site.dns_still": {"en": "DNS still sends users here", "ko": "DNS가 아직 사용자를 여기로 보냄"},
+    "site.dns_stopped": {"en": "DNS stopped sending users here", "ko": "DNS가 더 이상 여기로 보내지 않음"},
+    "theory.sessions": {"en": "Sessions: where users stay logged in", "ko": "세션: 로그인 상태가 있는 곳"},
+    "theory.no_sessions": {"en": "Users do not log in in this design.", "ko": "이 설계에서는 사용자가 로그인하지 않습니다."},
+    "theory.sess_held": {"en": "N = {n} servers keep sessions in memory; held now by those up: {held}",
+                         "ko": "서버 N = {n}대가 세션을 메모리에 둠. 지금 살아 있는 서버가 가진 세션: {held}"},
+    "theory.sess_lost": {"en": "{ids} down: its sessions are gone, about 1/N = 1/{n} = {p} of them",
+                         "ko": "{ids} 다운: 그 서버의 세션이 사라짐. 전체의 약 1/N = 1/{n} = {p}"},
+    "theory.sess_shared": {"en": "shared store: a web server's failure loses no session",
+                           "ko": "공유 저장소: 웹 서버가 죽어도 세션은 사라지지 않음"},
+    "theory.sess_price": {"en": "price per request: link {lat} ms × 2 + store {s} ms = {ms} ms",
+                          "ko": "요청마다 드는 값: 링크 {lat} ms × 2 + 저장소 {s} ms = {ms} ms"},
+    "theory.sites": {"en": "Sites: failing over to another data centre", "ko": "데이터센터 장애 조치"},
+    "theory.no_sites": {"en": "This design has no geo DNS over sites.", "ko": "이 설계에는 지역 기반 DNS가 없습니다."},
+    "theory.failover": {"en": "failover ≈ detection {hc} ms × {k} + TTL {ttl} s ≈ {s} s",
+                        "ko": "장애 조치 ≈ 감지 {hc} ms × {k} + TTL {ttl} s ≈ {s} s"},
+    "theory.not_noticed": {"en": "site {id} down {s} s ago: the DNS has not noticed yet",
+                           "ko": "{id} 센터 다운 {s}초 경과: DNS가 아직 모름"},
+    "theory.noticed": {"en": "site {id}: the DNS noticed {s} s after it went down",
+                       "ko": "{id} 센터: 다운 후 {s}초 만에 DNS가 알아챔"},
+    "theory.still_sent": {"en": "{t} s since: users still sent there ≈ 1 - t/TTL = 1 - {t}/{ttl} = {p}",
+                          "ko": "그 후 {t}초: 아직 그리로 가는 사용자 ≈ 1 - t/TTL = 1 - {t}/{ttl} = {p}"},
+    "theory.headroom": {"en": "each of N = {n} sites must run below (N - 1)/N = {u} busy",
+                        "ko": "센터 N = {n}곳은 각각 (N - 1)/N = {u} 미만으로 돌아야 함"},
+    "theory.survivor_busy": {"en": "surviving web servers: {u} of workers busy now",
+                             "ko": "남은 센터 웹 서버: 지금 워커의 {u}가 작업 중"},
+    "theory.at_risk": {"en": "at risk: write rate (last 5 s) × lag = {w}/s × {lag} ms ≈ {n} writes",
+                       "ko": "잃을 수 있는 쓰기: 쓰기 속도 (최근 5초) × 지연 = {w}/s × {lag} ms ≈ {n}건"},
+    "theory.lost_writes": {"en": "lost at a promotion, since the start: {n} writes",
+                           "ko": "승격 때 잃은 쓰기 (누적): {n}건"},
+}
