@@ -75,7 +75,7 @@ def test_rate_and_seed_flags_change_the_run() -> None:
     (("--seed", "x"), "--seed must be a whole number"),
     (("--rate", "-3"), "--rate must be between"),
     (("--lang", "fr"), "invalid choice"),
-    (("--lesson", "9"), "no lesson 9"),
+    (("--lesson", "42"), "no lesson 42"),
     (("--scenario", "nope"), "nope: no such scenario"),
     (("--scenario", "combined", "--headless", "--report", "/no/such/dir/r.json"), "does not exist"),
     (("--lesson", "2", "--scenario", "combined"), "pick one"),

@@ -69,7 +69,7 @@ def sites_lines(scenario, snap: Snapshot, lang: str) -> Rows:
     rows.append((t("theory.headroom", lang, n=n, u=_pct(ts.headroom(n))), False))
     if down:
         rows += _survivors(snap, {s.id for s in down}, lang)
-    return rows + _at_risk(snap, lang)
+    return rows + _at_risk(scenario, snap, lang)
 
 
 def _dead_site(snap: Snapshot, site: str, ttl: float, lang: str) -> Rows:
@@ -81,21 +81,36 @@ def _dead_site(snap: Snapshot, site: str, ttl: float, lang: str) -> Rows:
     if not seen:
         return [(t("theory.not_noticed", lang, id=site, s=f"{snap.time - went:.1f}"), False)]
     since = snap.time - seen[0]
-    return [(t("theory.noticed", lang, id=site, s=f"{seen[0] - went:.1f}"), False),
-            (t("theory.still_sent", lang, t=f"{since:.1f}", ttl=f"{ttl:g}", p=_pct(ts.still_sent(since, ttl))), False)]
+    rows = [(t("theory.noticed", lang, id=site, s=f"{seen[0] - went:.1f}"), False)]
+    if since < ttl:
+        rows.append((t("theory.still_sent", lang, t=f"{since:.1f}", ttl=f"{ttl:g}",
+                       p=_pct(ts.still_sent(since, ttl))), False))
+    else:                                   # every answer given before the DNS noticed has expired
+        rows.append((t("theory.all_moved", lang, t=f"{since:.1f}", ttl=f"{ttl:g}"), False))
+    return rows
 
 
 def _survivors(snap: Snapshot, dead: set[str], lang: str) -> Rows:
-    """The surviving sites' web servers: the share of their workers busy now."""
-    webs = [n for n in snap.nodes if n.kind == "web_server" and n.site and n.site not in dead and n.status == "up"]
+    """The surviving sites' web servers: the share of their workers in use over the last 5 s, by
+    Little's law (requests per second × mean time inside ÷ workers), to set beside (N-1)/N."""
+    webs = [n for n in snap.nodes if n.kind == "web_server" and n.site and n.site not in dead
+            and n.status == "up" and n.recent_rate is not None and n.recent_ms is not None]
     workers = sum(n.workers for n in webs)
     if not workers:
         return []
-    return [(t("theory.survivor_busy", lang, u=_pct(sum(n.busy for n in webs) / workers)), False)]
+    in_use = sum(n.recent_rate * n.recent_ms / 1000.0 for n in webs)     # type: ignore[operator]
+    return [(t("theory.survivor_busy", lang, u=_pct(in_use / workers)), False)]
 
 
-def _at_risk(snap: Snapshot, lang: str) -> Rows:
-    """A replica in another site than its primary: write rate (last 5 s) x its lag, beside the
+def write_share(scenario) -> float:
+    """The writes' share of requests, from the scenario's traffic (static files are no writes)."""
+    tr = scenario.traffic
+    return (1.0 - tr.read_ratio) * (1.0 - tr.static_ratio)
+
+
+def _at_risk(scenario, snap: Snapshot, lang: str) -> Rows:
+    """A replica in another site than its primary: the write rate (the arrival rate times the
+    writes' share) x its lag, beside the
     writes lost at a promotion since the start."""
     primary = next((n for n in snap.nodes if n.role == "primary" and n.status == "up"), None)
     far = [n for n in snap.nodes if n.role == "replica" and n.lag_ms is not None
@@ -103,6 +118,6 @@ def _at_risk(snap: Snapshot, lang: str) -> Rows:
     if primary is None or not far or primary.recent_rate is None:
         return []
     lag = max(n.lag_ms or 0.0 for n in far)
-    w = primary.recent_rate
+    w = snap.metrics.rate * write_share(scenario)
     return [(t("theory.at_risk", lang, w=f"{w:.0f}", lag=f"{lag:.0f}", n=f"{ts.data_at_risk(w, lag):.1f}"), False),
             (t("theory.lost_writes", lang, n=snap.metrics.lost_writes), False)]
