@@ -27,3 +27,19 @@ def test_cards_say_only_what_is_true_now(lang):
     site_rows = [r for r, _ in sites_lines(player.scenario, player.snapshot(), lang)]
     assert any("1 - t/TTL" in r for r in site_rows)
     assert all("{" not in r and "−" not in r for r in rows + site_rows)
+
+
+def test_sessions_card_puts_the_measured_loss_beside_one_over_n() -> None:
+    """Failing one of three sticky servers: the card shows 1/N and the share its crash really lost."""
+    from visualizer.scenario import load
+    from visualizer.sim.model import Simulation
+    from visualizer.ui.site_cards import sessions_lines
+
+    sc = load("stateless")
+    sim = Simulation(sc)
+    sim.run_until(8.5)                     # the lesson's own timeline fails web2 at 8 s
+    snap = sim.snapshot()
+    (node_id, _t, lost, live), = snap.session_losses
+    assert node_id == "web2" and 0.2 < lost / live < 0.45
+    rows = "\n".join(r for r, _ in sessions_lines(sc, snap, "en"))
+    assert "1/N = 1/3 = 33%" in rows and f"measured {lost}/{live} = {100 * lost / live:.0f}%" in rows

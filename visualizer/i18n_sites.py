@@ -9,6 +9,8 @@ SITE_STRINGS: dict[str, dict[str, str]] = {
     "theory.no_sessions": {"en": "Users do not log in in this design.", "ko": "이 설계에서는 사용자가 로그인하지 않습니다."},
     "theory.sess_held": {"en": "N = {n} servers keep sessions in memory; held now by those up: {held}",
                          "ko": "서버 N = {n}대가 세션을 메모리에 둠. 지금 살아 있는 서버가 가진 세션: {held}"},
+    "theory.sess_lost_m": {"en": "{ids} down: 1/N = 1/{n} = {p} of sessions lost; measured {m}",
+                           "ko": "{ids} 다운: 세션의 1/N = 1/{n} = {p} 잃음, 측정 {m}"},
     "theory.sess_lost": {"en": "{ids} down: its sessions are gone, about 1/N = 1/{n} = {p} of them",
                          "ko": "{ids} 다운: 그 서버의 세션이 사라짐. 전체의 약 1/N = 1/{n} = {p}"},
     "theory.sess_shared": {"en": "shared store: a web server's failure loses no session",

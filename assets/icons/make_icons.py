@@ -103,9 +103,18 @@ def object_store(s: pygame.Surface) -> None:
     pygame.draw.arc(s, CLEAR, (left + 20, top + 120, right - left - 40, eh), 3.3, 6.13, 18)
 
 
+def session_store(s: pygame.Surface) -> None:
+    """A key on a tag: what a logged-in user is known by, kept in one shared place."""
+    pygame.draw.circle(s, WHITE, (176, 256), 112)
+    pygame.draw.circle(s, CLEAR, (176, 256), 48)
+    pygame.draw.rect(s, WHITE, (250, 226, 210, 60), border_radius=14)
+    for x in (360, 420):
+        pygame.draw.rect(s, WHITE, (x, 276, 36, 76), border_radius=10)
+
+
 ICONS = {"client": users, "dns": dns, "load_balancer": load_balancer,
          "web_server": web_server, "db_primary": database, "db_replica": database,
-         "cache": cache, "cdn": cdn, "object_store": object_store}
+         "cache": cache, "cdn": cdn, "object_store": object_store, "session_store": session_store}
 
 
 def main(out_dir: Path = Path(__file__).resolve().parent) -> int:

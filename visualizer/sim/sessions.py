@@ -76,6 +76,8 @@ class Sessions:
         self.created = 0
         self.lost = 0
         self.logins = 0
+        # each crash of a holder: (its id, when, sessions it lost, live sessions everywhere just before)
+        self.crashes: list[tuple[str, float, int, int]] = []
 
     def begin(self, web: "Server", req: "Request", now: float) -> float:
         """`web` starts serving `req`: find or make the user's session where `web` keeps them.
@@ -111,6 +113,10 @@ class Sessions:
     def crashed(self, holder: "Node", now: float) -> None:
         """`holder` went down: its memory, and every live session in it, is gone."""
         table = holder.session_table
+        holders = {h for h in self.where.values() if h.session_table is not None}
+        live = sum(h.session_table.held(now) for h in holders | {holder})
+        self.crashes.append((holder.id, now, table.held(now), live))
+        del self.crashes[:-8]               # the window shows the latest; keep a few
         for user in table.users(now):
             self.lost += 1
             if self.where.get(user) is holder:

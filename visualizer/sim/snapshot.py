@@ -177,6 +177,8 @@ class Snapshot:
     series: np.ndarray               # shape (n, len(SERIES_COLUMNS)), one row per simulated second
     caching: Caching | None = None   # a design with caches or CDN edges: their recent figures
     sites: tuple[SiteView, ...] = ()  # a design with [[sites]]: each data centre
+    session_losses: tuple[tuple[str, float, int, int], ...] = ()   # crashes of session holders:
+    # (id, when, sessions lost, live sessions everywhere just before), latest last
 
     def index(self, node_id: str) -> int:
         """Position of a node in `nodes` (ValueError if absent)."""

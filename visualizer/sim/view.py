@@ -137,7 +137,8 @@ def snapshot(sim: "Simulation") -> Snapshot:
     return Snapshot(time=now, nodes=tuple(node_view(sim, n, now, fronts) for n in sim.nodes),
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
                     events=cache["events"], series=_series(sim, now), caching=caching(sim),
-                    sites=sites.views(sim))
+                    sites=sites.views(sim),
+                    session_losses=tuple(sim.sessions.crashes) if sim.sessions is not None else ())
 
 
 def _series(sim: "Simulation", now: float) -> np.ndarray:

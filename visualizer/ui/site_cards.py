@@ -27,12 +27,23 @@ def sessions_lines(scenario, snap: Snapshot, lang: str) -> Rows:
         rows.append((t("theory.sess_held", lang, n=len(local), held=held), False))
         down = [n.id for n in local if n.status == "down"]
         if down:
-            rows.append((t("theory.sess_lost", lang, ids=", ".join(down), n=len(local),
-                           p=_pct(ts.lost_share(len(local)))), False))
+            measured = _measured_loss(snap, set(down))
+            key = "theory.sess_lost_m" if measured else "theory.sess_lost"
+            rows.append((t(key, lang, ids=", ".join(down), n=len(local), p=_pct(ts.lost_share(len(local))),
+                           m=measured), False))
     shared = [n for n in webs if n.extra["sessions_kept"] == "shared"]
     if shared:
         rows += _shared(scenario, snap, shared[0], lang)
     return rows
+
+
+def _measured_loss(snap: Snapshot, down: set[str]) -> str:
+    """What the latest crash of a server down now really cost: the sessions it held of all then
+    ('' when unknown)."""
+    for node_id, _t, lost, live in reversed(snap.session_losses):
+        if node_id in down and live:
+            return f"{lost}/{live} = {_pct(lost / live)}"
+    return ""
 
 
 def _shared(scenario, snap: Snapshot, web: NodeView, lang: str) -> Rows:
