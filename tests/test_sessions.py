@@ -333,3 +333,11 @@ def test_a_stateful_tier_can_move_its_sessions_to_the_store_while_running():
     sim.apply(Fail("web1"))
     run(sim, 20.0)
     assert sim.sessions.lost == lost
+
+
+def test_the_sticky_balancers_hover_lists_the_users_tied_to_each_server():
+    sim = run(Simulation(design(n_web=3)), 10.0)
+    view = next(n for n in sim.snapshot().nodes if n.id == "lb")
+    held = sim.sessions_by_server()
+    assert view.extra["sticky_map"] == " · ".join(f"{w} {held[w]}" for w in ("web1", "web2", "web3"))
+    assert int(view.extra["sticky_users"]) == sum(held[w] for w in ("web1", "web2", "web3")) > 0

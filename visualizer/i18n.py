@@ -148,6 +148,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "extra.sessions": {"en": "users logged in here", "ko": "여기 로그인한 사용자"},
     "extra.sessions_kept": {"en": "sessions kept", "ko": "세션 보관 위치"},
     "extra.sticky_users": {"en": "users tied to a server", "ko": "서버에 묶인 사용자"},
+    "extra.sticky_map": {"en": "users per server", "ko": "서버별 사용자"},
     "val.local": {"en": "in this server's memory", "ko": "이 서버의 메모리"},
     "val.shared": {"en": "in the session store", "ko": "세션 저장소"},
     "sessions.line": {"en": "sessions {n}", "ko": "세션 {n}"},

@@ -36,6 +36,7 @@ def _facts(model: Any, node: Balancer, now: float) -> dict[str, str]:
         out["up_share"] = f"{100 * share:.2f}%"
     if node.algorithm == "sticky":
         out["sticky_users"] = str(node.sticky_users())
+        out["sticky_map"] = " · ".join(f"{node_id} {n}" for node_id, n in node.sticky_map().items())
     return out
 
 

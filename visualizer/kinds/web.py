@@ -25,11 +25,12 @@ def _build(cfg: Any, idx: int) -> WebServer:
 
 
 def _line(view: Any, lang: str) -> str:
-    line = t("tier", lang, tier=view.tier, n=view.workers) if view.tier else ""
+    """Its size; when users log in, the sessions it holds instead (the card has room for one line,
+    and in a lesson about sessions they are the point; the size stays in the inspector)."""
     held = view.extra.get("sessions")
-    if held is None:
-        return line
-    return f"{line} · {t('sessions.line', lang, n=held)}" if line else t("sessions.line", lang, n=held)
+    if held is not None:
+        return t("sessions.line", lang, n=held)
+    return t("tier", lang, tier=view.tier, n=view.workers) if view.tier else ""
 
 
 def _facts(model: Any, web: WebServer, now: float) -> dict[str, str]:

@@ -235,8 +235,12 @@ class Balancer(Node):
 
     def sticky_users(self) -> int:
         """Users whose live session is on one of its backends (whom `sticky` sends back there)."""
+        return sum(self.sticky_map().values())
+
+    def sticky_map(self) -> dict[str, int]:
+        """Per backend, the users `sticky` sends back to it (their live sessions there)."""
         now = self.model.time
-        return sum(b.node.sessions_held(now) for b in self.backends if hasattr(b.node, "sessions_held"))
+        return {b.node.id: b.node.sessions_held(now) for b in self.backends if hasattr(b.node, "sessions_held")}
 
     # ---- health checks ---------------------------------------------------------------------------
 
