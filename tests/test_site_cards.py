@@ -43,3 +43,22 @@ def test_sessions_card_puts_the_measured_loss_beside_one_over_n() -> None:
     assert node_id == "web2" and 0.2 < lost / live < 0.45
     rows = "\n".join(r for r, _ in sessions_lines(sc, snap, "en"))
     assert "1/N = 1/3 = 33%" in rows and f"measured {lost}/{live} = {100 * lost / live:.0f}%" in rows
+
+
+def test_sites_card_measures_the_users_still_holding_the_dead_sites_address() -> None:
+    """Half a TTL after the DNS dropped Seoul, about half of those who held its address then still
+    do (1 - t/TTL), and the card shows both."""
+    from visualizer.scenario import load
+    from visualizer.sim.model import Simulation
+    from visualizer.ui.site_cards import sites_lines
+
+    sc = load("data-centres")
+    sim = Simulation(sc)
+    sim.run_until(12.5)                      # the lesson fails Seoul at 12 s
+    dropped = next(e.t for e in sim.events if e.event == "dns_failover")
+    sim.run_until(dropped + 5.0)             # half the 10 s TTL
+    view = next(s for s in sim.snapshot().sites if s.id == "seoul")
+    assert view.told_at_failover > 100
+    assert 0.35 < view.still_told / view.told_at_failover < 0.65
+    rows = "\n".join(r for r, _ in sites_lines(sc, sim.snapshot(), "en"))
+    assert f"{view.still_told} of the {view.told_at_failover} users" in rows

@@ -31,6 +31,8 @@ SITE_STRINGS: dict[str, dict[str, str]] = {
                         "ko": "센터 N = {n}곳은 평소 각각 (N - 1)/N = {u} 미만이어야 나머지가 부하를 받음"},
     "theory.survivor_busy": {"en": "the survivors now carry every site: {u} of their workers in use (last 5 s)",
                              "ko": "남은 센터가 모두를 맡음: 웹 워커의 {u} 사용 중 (최근 5초)"},
+    "theory.still_told": {"en": "measured: {now} of the {then} users who held its address then still do = {p}",
+                          "ko": "측정: 그때 주소를 가졌던 사용자 {then}명 중 {now}명이 아직 가짐 = {p}"},
     "theory.all_moved": {"en": "{t} s since, more than the TTL ({ttl} s): no user is sent there",
                          "ko": "그 후 {t}초, TTL({ttl}초)보다 김: 그리로 가는 사용자 없음"},
     "theory.at_risk": {"en": "at risk: write rate × lag = {w}/s × {lag} ms ≈ {n} writes",

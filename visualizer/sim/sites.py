@@ -127,8 +127,12 @@ def views(sim: "Simulation") -> tuple[SiteView, ...]:
     geo = [n for n in sim.nodes if getattr(n, "targets", None)]
     out = []
     for site in sim.sites.values():
-        target = next((t for d in geo for t in d.targets if t.node.site == site.id), None)
+        found = next(((d, t) for d in geo for t in d.targets if t.node.site == site.id), None)
+        dns, target = found if found else (None, None)
+        dropped = target is not None and not target.detected_up
         out.append(SiteView(id=site.id, title_en=site.title_en, title_ko=site.title_ko,
                             status=site.status, entry=target.node.id if target else "",
-                            dns_healthy=target.detected_up if target else None))
+                            dns_healthy=target.detected_up if target else None,
+                            told_at_failover=target.held_at_failover if dropped else 0,
+                            still_told=dns.holding(target.node, sim.time) if dropped else 0))
     return tuple(out)

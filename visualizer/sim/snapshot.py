@@ -163,6 +163,8 @@ class SiteView:
     status: str                    # up | down (fail_site / recover_site)
     entry: str                     # the entry point a geo DNS hands out for it ('' if none)
     dns_healthy: bool | None       # whether that DNS finds the entry point healthy now (None: no entry)
+    told_at_failover: int = 0      # once the DNS dropped it: users then holding an answer naming it,
+    still_told: int = 0            # and those of them whose answer has not expired yet
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,10 @@ def _dead_site(snap: Snapshot, site: str, ttl: float, lang: str) -> Rows:
     if since < ttl:
         rows.append((t("theory.still_sent", lang, t=f"{since:.1f}", ttl=f"{ttl:g}",
                        p=_pct(ts.still_sent(since, ttl))), False))
+        view = next((s for s in snap.sites if s.id == site), None)
+        if view is not None and view.told_at_failover:
+            rows.append((t("theory.still_told", lang, now=view.still_told, then=view.told_at_failover,
+                           p=_pct(view.still_told / view.told_at_failover)), False))
     else:                                   # every answer given before the DNS noticed has expired
         rows.append((t("theory.all_moved", lang, t=f"{since:.1f}", ttl=f"{ttl:g}"), False))
     return rows

@@ -24,13 +24,14 @@ SINGLE, GEO = "single", "geo"
 class Target:
     """One entry point a geo DNS hands out, and its health as the DNS's probes see it."""
 
-    __slots__ = ("node", "detected_up", "ok", "bad")
+    __slots__ = ("node", "detected_up", "ok", "bad", "held_at_failover")
 
     def __init__(self, node: Node) -> None:
         self.node = node
         self.detected_up = True
         self.ok = 0                       # passing probes in a row
         self.bad = 0                      # failing probes in a row
+        self.held_at_failover = 0         # users holding an answer naming it when it was dropped
 
     @property
     def site(self) -> str:
@@ -117,6 +118,16 @@ class Dns(Node):
                 self.probe(target)
         model.push(model.time + self.hc_s, self.health_tick, None)
 
+    def holding(self, entry: Node, now: float) -> int:
+        """Users who still hold an unexpired answer naming `entry` (they go there without asking)."""
+        n = 0
+        for client in self.model.clients:
+            told = client.told
+            if client.dns is self and told:
+                cache = client.dns_cache
+                n += sum(1 for u, e in told.items() if e is entry and cache.get(u, -1.0) > now)
+        return n
+
     def probe(self, target: Target) -> None:
         """One probe: an entry point is healthy while it is up. After unhealthy_after failures in a
         row the DNS stops handing it out (dns_failover), after healthy_after passes it starts again
@@ -132,4 +143,5 @@ class Dns(Node):
             target.ok = 0
             if target.detected_up and target.bad >= self.unhealthy_after:
                 target.detected_up = False
+                target.held_at_failover = self.holding(target.node, self.model.time)
                 self.model.log("dns_failover", target.site)
