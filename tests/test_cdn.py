@@ -357,3 +357,16 @@ def test_random_designs_with_edges_and_caches_conserve_and_repeat(origin, with_c
     assert json.dumps(a.report(), sort_keys=True) == json.dumps(twin.report(), sort_keys=True)
     n_hit, hit_ms, n_origin, origin_ms = a.stats.static_summary(a.time)
     assert n_hit >= 0 and n_origin >= 0 and (n_hit == 0) == math.isnan(hit_ms)
+
+
+def test_the_cdn_card_rates_count_only_the_seconds_that_closed():
+    """Two seconds in, the static rate is over 2 s, not 5: the card says so."""
+    from visualizer.sim.caching_view import caching
+    from visualizer.theory_cache import static_figures
+
+    sim = run(Simulation(edge_design()), 2.5)
+    c = caching(sim)
+    assert c.static_span_s == 2.0
+    h, _mean, rate = static_figures(c)
+    n_hit, _, n_origin, _ = c.static
+    assert rate == pytest.approx((n_hit + n_origin) / 2.0)

@@ -183,7 +183,7 @@ def static_figures(c: Caching) -> tuple[float, float, float] | None:
     mean = pooled_mean(n_hit, hit_ms, n_origin, origin_ms)
     if h is None or mean is None:
         return None
-    return h, mean, (n_hit + n_origin) / STATIC_SPAN_S
+    return h, mean, (n_hit + n_origin) / c.static_span_s
 
 
 def predicted_origin_load(c: Caching) -> float | None:

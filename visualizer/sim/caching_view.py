@@ -31,7 +31,8 @@ def caching(sim: "Simulation") -> Caching | None:
                    read_ratio=sim.read_ratio, read_share=sim.read_ratio * (1.0 - sim.static_ratio),
                    generated=gen[0] if gen else None, db_reads=sum(known) if known else None,
                    stores=tuple(_store(sim, n) for n in holders),
-                   static=summary(sim.time) if callable(summary) else None)
+                   static=summary(sim.time) if callable(summary) else None,
+                   static_span_s=float(len(getattr(sim.stats, "static_seconds", ())) or 1))
 
 
 def _store(sim: "Simulation", node: Any) -> StoreFigures:

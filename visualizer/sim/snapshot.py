@@ -147,10 +147,11 @@ class Caching:
     read_ratio: float              # share of data requests (not static files) that are reads
     read_share: float              # share of all requests that are reads of data: read_ratio x (1 - static_ratio)
     generated: float | None        # requests generated per second over the span
-    db_reads: float | None         # reads per second the databases served over the span
+    db_reads: float | None         # reads per second sent to the databases over the span
     stores: tuple[StoreFigures, ...]
     static: tuple[int, float, int, float] | None = None   # static requests answered in the last 5 s:
                                                           # (hits, mean ms, misses, mean ms)
+    static_span_s: float = 5.0     # the closed seconds those counts cover (fewer at the start)
 
 
 @dataclass(frozen=True)

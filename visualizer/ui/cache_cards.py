@@ -157,7 +157,8 @@ def cdn_lines(snap: Snapshot, lang: str) -> Rows:
     if figures is None:
         return rows
     h, measured, _rate = figures
-    rows.append((t("theory.cdn_hits", lang, h=pct(h), n=round(_rate * tc.STATIC_SPAN_S)), False))
+    rows.append((t("theory.cdn_hits", lang, h=pct(h), n=round(_rate * c.static_span_s),
+                   s=f"{c.static_span_s:g}"), False))
     _, expect = tc.static_latency_gap(c)
     changed = _changed_at(snap, edges)
     since = snap.time - changed if changed is not None else math.inf
