@@ -138,18 +138,22 @@ class Server(Node):
 
     def _call(self, req: "Request", callee: "Node", arrived: float, now: float, e: float) -> None:
         """Serve `req` until `e`, then call `callee` and hold the worker until the answer is back."""
-        model, i, plan = self.model, self.idx, req.plan
-        if plan is not None:
-            plan.append((now, e, i, i, IN_SERVICE, True))
+        if req.plan is not None:
+            req.plan.append((now, e, self.idx, self.idx, IN_SERVICE, True))
         heappop(self.free)          # the worker waits for the answer
         self.held += 1
         self.visits[req] = Visit(arrived, now, None)
+        self.call(req, callee, e)
+
+    def call(self, req: "Request", callee: "Node", t: float) -> None:
+        """At `t`, send `req` on to `callee` over the link; the answer comes back here (its worker
+        stays held meanwhile)."""
         req.calls.append(self)
-        t = e + self.lat.get(callee.id, self.call_lat)
-        if plan is not None:
-            plan.append((e, t, i, callee.idx, ON_LINK, True))
+        arrive = t + self.lat.get(callee.id, self.call_lat)
+        if req.plan is not None:
+            req.plan.append((t, arrive, self.idx, callee.idx, ON_LINK, True))
         req.dest = callee
-        model.push(t, callee.receive, req)
+        self.model.push(arrive, callee.receive, req)
 
     # ---- owner methods: every change to workers, queue and visits --------------------------------
 

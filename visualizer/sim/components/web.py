@@ -22,7 +22,6 @@ from visualizer.sim.requests import READ, STATIC
 from visualizer.sim.ring import HashRing
 from visualizer.sim.servers import Server
 from visualizer.sim.sessions import SessionTable
-from visualizer.sim.snapshot import ON_LINK
 
 if TYPE_CHECKING:
     from visualizer.sim.cluster import Cluster
@@ -153,14 +152,9 @@ class WebServer(Server):
         if not self.data_out:
             return self.release(req, t)     # nothing more to ask: answer
         nxt, reason = WebServer.callee(self, req)
-        model = self.model
-        req.calls.append(self)              # still holding the worker
         if nxt is None:
-            model.push(t, model.fail_event, (req, reason, self))
+            req.calls.append(self)          # still holding the worker: the failure releases it
+            self.model.push(t, self.model.fail_event, (req, reason, self))
             return False
-        arrive = t + self.lat.get(nxt.id, self.call_lat)
-        if req.plan is not None:
-            req.plan.append((t, arrive, self.idx, nxt.idx, ON_LINK, True))
-        req.dest = nxt
-        model.push(arrive, nxt.receive, req)
+        self.call(req, nxt, t)              # still holding the worker
         return False
