@@ -49,6 +49,7 @@ def test_the_backlog_grows_at_lambda_minus_c_mu_and_drains_after_add_worker() ->
     growth = (q.depth - d0) / 100.0
     assert growth == pytest.approx(60.0 - 4 * 10.0, rel=0.10)
     backlog = q.depth
+    assert sim.report()["series"][-1]["queue_depth"] == backlog    # row 119: the depth at t = 120
     for _ in range(4):
         sim.apply(AddWorker("queue"))              # c' = 8: 80 jobs/s against 60
     assert len(q.workers) == 8 and ("add_worker", "worker5") in [(e.event, e.node) for e in sim.events]
@@ -175,3 +176,15 @@ def test_a_bad_queue_value_is_one_line_naming_the_key(tmp_path: Path, extra: str
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.toml" in lines[0] and key in lines[0], lines
+
+
+def test_a_timeline_beat_adds_a_worker_and_light_load_jobs_take_about_one_service_time() -> None:
+    sc = queued(n_workers=2, rate=5.0, worker={"service_ms": 100.0, "service_dist": "const"})
+    data = sc.model_dump(by_alias=True)
+    data["timeline"] = [{"at": 5.0, "action": "add_worker", "node": "queue"}]
+    from visualizer.schema import scenario_model
+    sim = stepped(Simulation(scenario_model().model_validate(data)), 30.0)
+    assert ("add_worker", "worker3") in [(e.event, e.node) for e in sim.events]
+    lat = sim.report()["jobs"]["latency_ms"]
+    assert 100.0 <= lat["p50"] < 110.0                     # 100 ms of work, 1 ms to the queue, 0 ms links
+    assert sim.report()["requests"]["completed"] > 100
