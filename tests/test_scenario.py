@@ -287,13 +287,15 @@ def test_every_schema_key_is_documented_with_its_default() -> None:
 
 
 def full_data() -> dict:
-    """BASE as data, plus a DNS, a CDN edge and a timeline beat, so that every number key has a place."""
+    """BASE as data, plus a DNS, a CDN edge, a queue and a timeline beat, so that every number key has a place."""
     data = tomllib.loads(BASE)
     data["traffic"] = {}
     data["nodes"].append({"id": "dns", "kind": "dns", "points_to": "lb"})
     data["links"].append({"from": "users", "to": "dns"})
     data["nodes"].append({"id": "cdn", "kind": "cdn"})
     data["links"] += [{"from": "users", "to": "cdn"}, {"from": "cdn", "to": "lb"}]
+    data["nodes"].append({"id": "jobs", "kind": "queue"})
+    data["links"].append({"from": "web1", "to": "jobs"})
     data["timeline"] = [{"at": 1, "action": "set_rate", "rate": 10, "speed": 1}]
     return data
 
@@ -314,6 +316,7 @@ BOUNDS = [
     (("nodes", 2), "nodes[web1].mttr_s", "mttr_s", 0.1, 31_536_000),
     (("nodes", 2), "nodes[web1].service_ms", "service_ms", 0.001, 600_000),
     (("nodes", 2), "nodes[web1].boot_s", "boot_s", 0, 3_600),
+    (("nodes", 2), "nodes[web1].publish_ratio", "publish_ratio", 0, 1),
     (("nodes", 3), "nodes[db1].failover_ms", "failover_ms", 0, 600_000),
     (("nodes", 4), "nodes[db2].lag_ms", "lag_ms", 0, 600_000),
     (("nodes", 4), "nodes[db2].replace_s", "replace_s", 0, 86_400),
@@ -321,6 +324,7 @@ BOUNDS = [
     (("nodes", 5), "nodes[dns].health_check_ms", "health_check_ms", 10, 600_000),
     (("nodes", 6), "nodes[cdn].ttl_s", "ttl_s", 0, 86_400),
     (("nodes", 6), "nodes[cdn].fallback_ms", "fallback_ms", 0, 600_000),
+    (("nodes", 7), "nodes[jobs].visibility_timeout_s", "visibility_timeout_s", 0.1, 86_400),
     (("links", 0), "links[0].latency_ms", "latency_ms", 0, 60_000),
     (("timeline", 0), "timeline[0].at", "at", 0, 86_400),
     (("timeline", 0), "timeline[0].rate", "rate", 0, 100_000),

@@ -89,6 +89,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.SetOnWrite": {"en": "{node}: on a write, {on_write}", "ko": "{node}: 쓰기가 오면 {on_write}"},
     "cmd.ShareSessions": {"en": "Move every session to the session store", "ko": "모든 세션을 세션 저장소로 옮기기"},
     "cmd.AddCache": {"en": "Add an empty cache set up like {node}", "ko": "빈 캐시 추가 (설정은 {node} 그대로)"},
+    "cmd.AddWorker": {"en": "Add a worker to {node}", "ko": "{node}에 워커 추가"},
+    "cmd.RemoveWorker": {"en": "Take a worker away from {node}", "ko": "{node}에서 워커 하나 빼기"},
     "cmd.FailSite": {"en": "Take the whole {node} site down", "ko": "{node} 데이터센터 전체 장애 내기"},
     "cmd.RecoverSite": {"en": "Bring the {node} site back", "ko": "{node} 데이터센터 복구"},
     "menu.current": {"en": "● {label} (now)", "ko": "● {label} (현재)"},

@@ -36,6 +36,7 @@ def check_design(sc: Scenario, path: str | Path) -> None:
     _check_edges(path, ids, graph)
     _check_clusters(path, ids, graph)
     _check_sessions(sc, path, ids, graph)
+    _check_queues(sc, path, ids, graph)
     for i, beat in enumerate(sc.timeline):
         _check_beat(sc, path, ids, sites, graph, i, beat)
 
@@ -318,3 +319,26 @@ def _may_appear(ref: str, ids: Ids) -> bool:
     the next free number, so a claim may name it before it exists."""
     prefix = ref.rstrip("0123456789")
     return ref in ids or (prefix != ref and any(i.rstrip("0123456789") == prefix and i != prefix for i in ids))
+
+
+def _check_queues(sc: Scenario, path: str | Path, ids: Ids, g: nx.DiGraph) -> None:
+    """Each worker is linked from exactly one queue; a web server that publishes jobs
+    (publish_ratio > 0) links to one queue; only web servers link to a queue."""
+    for node, kind in ids.items():
+        if reg.has_role(kind, reg.WORKER):
+            queues = [s for s in g.predecessors(node) if reg.has_role(ids[s], reg.QUEUE)]
+            if len(queues) != 1:
+                what = f"{len(queues)} ({', '.join(queues)})" if queues else "none"
+                raise ScenarioError(path, f"nodes[{node}]", f"a worker takes jobs from one queue "
+                                    f"that links to it; it has {what}")
+        elif reg.has_role(kind, reg.QUEUE):
+            for src in g.predecessors(node):
+                if ids[src] != "web_server":
+                    raise ScenarioError(path, f"links[{src} -> {node}]", f"only web servers publish "
+                                        f"jobs to a queue; '{src}' is a {ids[src]}")
+    for n in sc.nodes:
+        if getattr(n, "publish_ratio", 0.0) > 0:
+            queues = [d for d in g.successors(n.id) if reg.has_role(ids[d], reg.QUEUE)]
+            if len(queues) != 1:
+                raise ScenarioError(path, f"nodes[{n.id}].publish_ratio", f"publishing jobs needs "
+                                    f"a link to one queue; {n.id} links to {len(queues) or 'none'}")

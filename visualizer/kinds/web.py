@@ -18,6 +18,7 @@ class WebServerNode(schema.ServerBase):
     kind: Literal["web_server"]
     weight: Annotated[int, Field(ge=1, le=1000)] = 1
     sessions: Literal["local", "shared"] = "local"    # where its users' sessions live
+    publish_ratio: schema.Share = 0.0                 # share of requests that also publish a job
 
 
 def _build(cfg: Any, idx: int) -> WebServer:

@@ -188,6 +188,22 @@ class AddCache(Command):
 
 
 @dataclass(frozen=True)
+class AddWorker(Command):
+    node: str | None = None    # the queue; None: the only one
+    action: ClassVar[str] = "add_worker"
+    event: ClassVar[str] = "add_worker"
+    waitable: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class RemoveWorker(Command):
+    node: str | None = None    # the queue; None: the only one
+    action: ClassVar[str] = "remove_worker"
+    event: ClassVar[str] = "remove_worker"
+    waitable: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class FailSite(Command):
     node: str                  # the site's id: every node standing in it goes down at once
     action: ClassVar[str] = "fail_site"
@@ -209,7 +225,8 @@ class RecoverSite(Command):
 
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
                                        Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite,
-                                       ShareSessions, AddCache, FailSite, RecoverSite)
+                                       ShareSessions, AddCache, FailSite, RecoverSite, AddWorker,
+                                       RemoveWorker)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS) + (NOTE,)

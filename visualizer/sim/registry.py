@@ -30,6 +30,8 @@ EDGE = "edge"              # serves users' static files from near them (a CDN)
 CACHE = "cache"            # holds copies of data in memory in front of a database
 ORIGIN = "origin"          # may be what a CDN edge fetches missing files from
 SESSIONS = "sessions"      # keeps the users' sessions of web servers that share them
+QUEUE = "queue"            # stores background jobs that web servers publish
+WORKER = "worker"          # takes jobs from the queue that links to it
 
 CardLine = Callable[["NodeView", str], str]          # (node view, language) -> one line of text
 Facts = Callable[["Model", "Node", float], dict[str, str]]

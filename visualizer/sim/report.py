@@ -258,7 +258,29 @@ def build_report(sim: "Simulation") -> dict[str, Any]:
         out["sessions"] = sim.sessions.report()
     if st.static_latencies.count or st.cur[7]:
         out["latency_ms_by_class"] = _by_class(st)
+    queues = [n for n in sim.nodes if registry.has_role(n.kind, registry.QUEUE)]
+    if queues:                            # only with a queue: other reports stay as they were
+        _add_jobs(out, queues)
     return out
+
+
+def _add_jobs(out: dict[str, Any], queues: list[Any]) -> None:
+    """Top-level `jobs` (every queue's counts, latency publish -> acknowledged) and each series
+    row's `queue_depth` (jobs waiting at the end of that second, over every queue)."""
+    lat = LatencyHistogram()
+    for q in queues:
+        lat.counts = [a + b for a, b in zip(lat.counts, q.latencies.counts)]
+        lat.count += q.latencies.count
+        lat.total += q.latencies.total
+    keys = ("published", "processed", "redelivered", "in_progress", "depth")
+    jobs: dict[str, Any] = {k: sum(out["nodes"][q.id][k] for q in queues) for k in keys}
+    jobs["refused"] = sum(out["nodes"][q.id]["refused"] for q in queues)
+    jobs["latency_ms"] = {"p50": _num(lat.percentile(50)), "p95": _num(lat.percentile(95)),
+                          "p99": _num(lat.percentile(99)), "mean": _num(lat.mean()) if lat.count else None}
+    out["jobs"] = jobs
+    for row in out["series"]:
+        k = int(row["t"])
+        row["queue_depth"] = sum(q.depth_series[k] for q in queues if k < len(q.depth_series))
 
 
 def _lookups(sim: "Simulation") -> dict[str, Any]:

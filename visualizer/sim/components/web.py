@@ -11,6 +11,11 @@ the database exactly as a web server without sessions would. That on_answer retu
 request goes on, the worker stays held); the database's answer comes back to it a second time and
 is passed up as usual. A store that is down fails the request (`no_session_store`). A local tier
 can switch to its store while running (`share_sessions`): the live sessions move there.
+
+Background jobs (`publish_ratio` > 0 and a link to a queue): as it accepts a request, it draws
+whether the request also publishes a job, which reaches the queue after the link's latency
+(components/queue.py). Nobody waits for the job: the request's own path is unchanged. Only such a
+server swaps in its own `receive`, so the others pay nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from visualizer.sim import registry
+from visualizer.sim.components.queue import Job
 from visualizer.sim.requests import READ, STATIC
 from visualizer.sim.ring import HashRing
 from visualizer.sim.servers import Server
@@ -41,6 +47,8 @@ class WebServer(Server):
         self.session_mode: str = cfg.sessions  # local | shared
         self.session_store: Node | None = None
         self.session_table: SessionTable | None = None   # local sessions, when sessions are on
+        self.publish_ratio: float = getattr(cfg, "publish_ratio", 0.0)
+        self.job_queue: Node | None = None    # the queue it publishes jobs to
 
     def wire(self) -> None:
         """The clusters of the databases it links to (a key picks one when there are several),
@@ -59,6 +67,26 @@ class WebServer(Server):
         self.calls_out = self.data_out
         self.call_lat = self.lat[dbs[0].id] if dbs else 0.0
         self._wire_store_first()
+        self._wire_jobs(succ)
+
+    def _wire_jobs(self, succ: list["Node"]) -> None:
+        """With a queue linked and publish_ratio > 0, its own `receive` publishes jobs too."""
+        queues = [n for n in succ if registry.has_role(n.kind, registry.QUEUE)]
+        self.job_queue = queues[0] if queues else None
+        if self.job_queue is not None and self.publish_ratio > 0:
+            self.receive = self._receive_publishing  # type: ignore[method-assign]
+        else:
+            self.__dict__.pop("receive", None)
+
+    def _receive_publishing(self, req: "Request") -> None:
+        """Server.receive, then, if it took the request in, maybe publish a job (not waited for)."""
+        before = self.arrivals - self.dropped
+        Server.receive(self, req)
+        model = self.model
+        if self.arrivals - self.dropped > before and model.draws.uniform() < self.publish_ratio:
+            q = self.job_queue
+            now = model.time
+            model.push(now + self.lat[q.id], q.publish, Job(now))  # type: ignore[union-attr]
 
     def _wire_store_first(self) -> None:
         """A server that keeps sessions in a store calls it before anything else: it swaps in its
