@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -112,9 +113,29 @@ def session_store(s: pygame.Surface) -> None:
         pygame.draw.rect(s, WHITE, (x, 276, 36, 76), border_radius=10)
 
 
+def queue(s: pygame.Surface) -> None:
+    """Envelopes waiting in line inside an open tube: messages kept until a worker takes them."""
+    pygame.draw.rect(s, WHITE, (40, 150, 432, 212), 22, border_radius=40)
+    for x in (92, 212, 332):
+        pygame.draw.rect(s, WHITE, (x, 206, 88, 100), border_radius=10)
+        pygame.draw.lines(s, CLEAR, False, [(x + 8, 216), (x + 44, 256), (x + 80, 216)], 10)
+
+
+def worker(s: pygame.Surface) -> None:
+    """A gear: something that turns jobs into results."""
+    c = (256, 256)
+    for k in range(8):
+        a = k * math.pi / 4
+        dx, dy = math.cos(a), math.sin(a)
+        pygame.draw.line(s, WHITE, (c[0] + 120 * dx, c[1] + 120 * dy), (c[0] + 196 * dx, c[1] + 196 * dy), 64)
+    pygame.draw.circle(s, WHITE, c, 150)
+    pygame.draw.circle(s, CLEAR, c, 62)
+
+
 ICONS = {"client": users, "dns": dns, "load_balancer": load_balancer,
          "web_server": web_server, "db_primary": database, "db_replica": database,
-         "cache": cache, "cdn": cdn, "object_store": object_store, "session_store": session_store}
+         "cache": cache, "cdn": cdn, "object_store": object_store, "session_store": session_store,
+         "queue": queue, "worker": worker}
 
 
 def main(out_dir: Path = Path(__file__).resolve().parent) -> int:
