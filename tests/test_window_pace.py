@@ -59,7 +59,7 @@ def test_a_model_that_cannot_keep_up_runs_slower_instead_of_stalling_frames(scre
     t = app.player.time
     assert 0 < t - first < 4 * 100 / 60 / 10
     assert app.view.running_speed is not None and app.view.running_speed < 100
-    app.governor.budget_s = 10.0                    # a fast machine: as asked, and said no more
+    app.governor.budget_s = app.governor.frame_s = 10.0   # a fast machine: as asked, and said no more
     for _ in range(60):
         app.advance_frame(1 / 60, screen)
     assert app.player.time - t == pytest.approx(60 * 100 / 60, rel=1e-6)
@@ -169,3 +169,20 @@ def test_next_to_a_far_beat_on_a_busy_model_runs_there_over_frames_and_lands_ali
     quick.player.next()
     assert quick.player.index == 1 and quick.player.time == slow.player.time
     assert quick.player.sim.report() == slow.player.sim.report()
+
+
+def test_a_heavy_picture_leaves_the_model_less_of_the_frame():
+    """The model's share is what the drawing leaves of a 60 Hz frame (never under least_s), so
+    a busy picture lowers the running speed instead of making frames late."""
+    from visualizer.player import Governor
+
+    g = Governor(per_event=5e-6, events_per_s=10_000.0)     # 0.05 s of wall time per simulated s
+    light = g.allow(10.0)
+    assert light == pytest.approx(g.budget_s / 0.05)
+    for _ in range(30):
+        g.drawn(0.008)                                      # drawing takes 8 ms a frame
+    heavy = g.allow(10.0)
+    assert heavy == pytest.approx((g.frame_s - g.rest_s) / 0.05) and heavy < light
+    for _ in range(30):
+        g.drawn(0.030)                                      # slower than a frame by itself
+    assert g.allow(10.0) == pytest.approx(g.least_s / 0.05)

@@ -369,7 +369,8 @@ class App:
             work, started = self._player.work(), time.perf_counter()
             if allowed > 0:
                 self._player.step(allowed)
-            self.governor.measured(allowed, time.perf_counter() - started, self._player.work() - work)
+            drawn_from = time.perf_counter()
+            self.governor.measured(allowed, drawn_from - started, self._player.work() - work)
             self.refresh()
             self.view.running_speed = (self.governor.running(self.view.speed, allowed / real_dt)
                                        if asked > 0 else None)
@@ -384,6 +385,8 @@ class App:
             self.view.speed, self.view.paused = pace.speed, pace.paused
         if surface is not None:
             self.render(surface)
+            if pace is None:
+                self.governor.drawn(time.perf_counter() - drawn_from)
 
     def _advance(self, sim_dt: float) -> None:
         if sim_dt > 0:

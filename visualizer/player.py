@@ -30,10 +30,14 @@ class Player(Protocol):
 @dataclass
 class Governor:
     """Keeps the window at 60 frames a second at any asked speed: the model gets at most
-    `budget_s` of wall time a frame; when it cannot do the asked speed in that, it runs what it can
-    and the window says so ("×100 → ×40") instead of stalling frames."""
+    `budget_s` of wall time a frame, less when drawing a busy picture leaves less of the frame;
+    when it cannot do the asked speed in that, it runs what it can and the window says so
+    ("×100 → ×40") instead of stalling frames."""
 
     budget_s: float = 0.009
+    frame_s: float = 0.0145            # the whole frame's aim: a 60 Hz frame less room for the flip
+    least_s: float = 0.003             # the model's share however heavy the picture
+    rest_s: float = 0.0                # wall seconds the rest of a frame (snapshot, drawing) takes, smoothed
     per_event: float = 0.0             # wall seconds an event costs, smoothed
     events_per_s: float = 0.0          # events a simulated second holds now, smoothed
     shown: float | None = None         # the running speed on screen, smoothed; None: as asked
@@ -41,7 +45,12 @@ class Governor:
     def allow(self, sim_dt: float) -> float:
         """The simulated time this frame may advance, at most `sim_dt`."""
         cost = self.per_event * self.events_per_s         # wall seconds per simulated second
-        return sim_dt if cost <= 0 else min(sim_dt, self.budget_s / cost)
+        budget = min(self.budget_s, max(self.least_s, self.frame_s - self.rest_s))
+        return sim_dt if cost <= 0 else min(sim_dt, budget / cost)
+
+    def drawn(self, wall_s: float) -> None:
+        """The rest of a frame (snapshot and drawing) took `wall_s`: the model gets what is left."""
+        self.rest_s = _smooth(self.rest_s, wall_s)
 
     def measured(self, sim_dt: float, wall_s: float, events: int) -> None:
         """A frame's step: `events` events in `wall_s` for `sim_dt` simulated seconds. Cost is
