@@ -11,6 +11,7 @@ from visualizer.sim.commands import (ACTIONS, AddServer, Command, CommandError, 
 from visualizer.sim.failures import clone, fail_node, recover_node
 from visualizer.sim.components.balancer import ALGORITHMS, Balancer
 from visualizer.sim.components.database import Database, promote
+from visualizer.sim.naming import named_or_only, node_named
 from visualizer.sim.nodes import BOOTING, DOWN, REMOVED, UP, Node
 from visualizer.sim.servers import Server
 from visualizer.sim.tiers import next_tier
@@ -24,34 +25,12 @@ MAX_RATE = 100_000.0
 
 # ---- finding what a command names ----------------------------------------------------------------
 
-def _node(sim: "Simulation", node_id: str) -> Node:
-    node = sim.by_id.get(node_id)
-    if node is None:
-        raise CommandError(f"no node '{node_id}' (nodes: {', '.join(sim.by_id)})")
-    return node
-
-
-def _named_or_only(sim: "Simulation", node_id: str | None, only: list[Any], cls: type,
-                   which: tuple[str, str, str]) -> Any:
-    """The node `node_id` names, which must be a `cls`; with no id, the only one of `only`.
-    `which` names them: (one, many, kind), e.g. ("load balancer", "load balancers", "load_balancer")."""
-    one, many, kind = which
-    if node_id is None:
-        if len(only) != 1:
-            raise CommandError(f"say which {one}: the design has {len(only) or 'no'} {many}")
-        return only[0]
-    node = _node(sim, node_id)
-    if not isinstance(node, cls):
-        raise CommandError(f"{node_id} is a {node.kind}, not a {kind}")
-    return node
-
-
 BALANCERS = ("load balancer", "load balancers", "load_balancer")
 CLUSTERS = ("database", "database clusters", "database")
 
 
 def _balancer(sim: "Simulation", lb_id: str | None) -> Balancer:
-    return _named_or_only(sim, lb_id, sim.balancers, Balancer, BALANCERS)
+    return named_or_only(sim, lb_id, sim.balancers, Balancer, BALANCERS)
 
 
 def front_of(sim: "Simulation", node: Node) -> Balancer | None:
@@ -64,14 +43,14 @@ def front_of(sim: "Simulation", node: Node) -> Balancer | None:
 
 def _cluster(sim: "Simulation", node_id: str | None) -> "Cluster":
     if node_id is None:
-        return _named_or_only(sim, None, sim.clusters, Database, CLUSTERS)
-    return _named_or_only(sim, node_id, [], Database, CLUSTERS).cluster
+        return named_or_only(sim, None, sim.clusters, Database, CLUSTERS)
+    return named_or_only(sim, node_id, [], Database, CLUSTERS).cluster
 
 
 # ---- checks: raise CommandError, change nothing ------------------------------------------------
 
 def _check_fail(sim: "Simulation", cmd: Fail) -> Node:
-    node = _node(sim, cmd.node)
+    node = node_named(sim, cmd.node)
     if registry.has_role(node.kind, registry.USERS):
         raise CommandError(f"{node.id} is the users; they cannot fail (set the rate instead)")
     if node.status == REMOVED:
@@ -82,7 +61,7 @@ def _check_fail(sim: "Simulation", cmd: Fail) -> Node:
 
 
 def _check_recover(sim: "Simulation", cmd: Recover) -> Node:
-    node = _node(sim, cmd.node)
+    node = node_named(sim, cmd.node)
     if node.status == REMOVED:
         raise CommandError(f"{node.id} was removed (replaced); it cannot come back")
     if node.status != DOWN:
@@ -104,7 +83,7 @@ def _check_add_server(sim: "Simulation", cmd: AddServer) -> Balancer:
 
 
 def _check_remove_server(sim: "Simulation", cmd: RemoveServer) -> Node:
-    node = _node(sim, cmd.node)
+    node = node_named(sim, cmd.node)
     lb = front_of(sim, node)
     if "remove_server" not in registry.spec(node.kind).actions or lb is None:
         raise CommandError(f"{node.id} is not a web server behind a load balancer")
@@ -116,7 +95,7 @@ def _check_remove_server(sim: "Simulation", cmd: RemoveServer) -> Node:
 
 
 def _check_upgrade(sim: "Simulation", cmd: Upgrade) -> Server:
-    node = _node(sim, cmd.node)
+    node = node_named(sim, cmd.node)
     if not isinstance(node, Server) or "upgrade" not in registry.spec(node.kind).actions:
         raise CommandError(f"{node.id} is a {node.kind}; only servers have a size to upgrade")
     if node.status == REMOVED:
@@ -126,7 +105,7 @@ def _check_upgrade(sim: "Simulation", cmd: Upgrade) -> Server:
 
 
 def _check_promote(sim: "Simulation", cmd: Promote) -> Database:
-    node = _node(sim, cmd.node)
+    node = node_named(sim, cmd.node)
     if not isinstance(node, Database) or node.role != "replica":
         raise CommandError(f"{node.id} is a {node.role or node.kind}; only a replica can be promoted")
     if node.status != UP:

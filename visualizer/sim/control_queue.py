@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim import registry
 from visualizer.sim.commands import AddWorker, Command, CommandError, RemoveWorker
+from visualizer.sim.components.queue import JobQueue
+from visualizer.sim.naming import named_or_only
 from visualizer.sim.failures import clone, schedule_random_failure
 from visualizer.sim.nodes import REMOVED, UP
 
 if TYPE_CHECKING:
-    from visualizer.sim.components.queue import JobQueue
     from visualizer.sim.model import Simulation
 
 
-def _queue(sim: "Simulation", node_id: str | None) -> "JobQueue":
+def _queue(sim: "Simulation", node_id: str | None) -> JobQueue:
     """The named queue, or the only one."""
-    queues = [n for n in sim.nodes if registry.has_role(n.kind, registry.QUEUE)]
-    if node_id is None:
-        if len(queues) != 1:
-            raise CommandError(f"say which queue: the design has {len(queues) or 'no'} queues")
-        return queues[0]  # type: ignore[return-value]
-    node = sim.by_id.get(node_id)
-    if node is None or node not in queues:
-        raise CommandError(f"{node_id} is not a queue")
-    return node  # type: ignore[return-value]
+    queues = [n for n in sim.nodes if isinstance(n, JobQueue)]
+    return named_or_only(sim, node_id, queues, JobQueue, ("queue", "queues", "queue"))
 
 
 def _kept(q: "JobQueue") -> list[Any]:

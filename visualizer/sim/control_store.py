@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from visualizer.sim import registry
 from visualizer.sim.commands import AddCache, Command, CommandError, Flush, Purge, SetOnWrite, SetTtl, ShareSessions
-from visualizer.sim.components.cache import ON_WRITE
+from visualizer.sim.components.cache import ON_WRITE, Cache
+from visualizer.sim.naming import named_or_only, node_named
 from visualizer.sim.failures import clone
 from visualizer.sim.nodes import DOWN, REMOVED, Node
 
@@ -19,9 +20,7 @@ if TYPE_CHECKING:
 
 def _holder(sim: "Simulation", node_id: str, action: str) -> Node:
     """The named node, which must be of a kind that accepts `action` and be up."""
-    node = sim.by_id.get(node_id)
-    if node is None:
-        raise CommandError(f"no node '{node_id}' (nodes: {', '.join(sim.by_id)})")
+    node = node_named(sim, node_id)
     if action not in registry.spec(node.kind).actions:
         raise CommandError(f"{node_id} is a {node.kind}; '{action}' is for caches and CDN edges")
     if node.status in (DOWN, REMOVED):
@@ -55,15 +54,8 @@ def check_set_on_write(sim: "Simulation", cmd: SetOnWrite) -> Node:
 
 
 def check_add_cache(sim: "Simulation", cmd: AddCache) -> Node:
-    caches = [n for n in sim.nodes if registry.has_role(n.kind, registry.CACHE) and n.status != REMOVED]
-    if cmd.node is None:
-        if len(caches) != 1:
-            raise CommandError(f"say which cache to copy: the design has {len(caches) or 'no'} caches")
-        return caches[0]
-    node = sim.by_id.get(cmd.node)
-    if node is None or node not in caches:
-        raise CommandError(f"{cmd.node} is not a cache")
-    return node
+    caches = [n for n in sim.nodes if isinstance(n, Cache) and n.status != REMOVED]
+    return named_or_only(sim, cmd.node, caches, Cache, ("cache to copy", "caches", "cache"))
 
 
 def do_flush(sim: "Simulation", cmd: Command, node: Any) -> None:
