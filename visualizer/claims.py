@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from visualizer import theory_cache
+from visualizer import audit, theory_cache
 from visualizer.lesson import LessonPlayer
 from visualizer.schema import Expect, Scenario
 from visualizer.sim.caching_view import caching
@@ -85,6 +85,8 @@ def _measure(e: Expect, m: Moment) -> Any:
                 "cdn_latency": _cdn_latency_gap, "origin_load": _origin_load_gap}[e.of or "mmc"](e, m)
     if e.check == "hit_ratio":
         return _hit_ratio(e, m)
+    if e.check == "audit":
+        return _audit(e, m)
     if e.check == "utilization":
         return m.player.sim.by_id[e.node].utilization(m.player.sim.time) if e.node else float("nan")
     return _count(e, m, node)
@@ -102,6 +104,13 @@ def _mmc_gap(e: Expect, m: Moment) -> float:
         return float("nan")
     predicted = theory.mmc_mean_time_ms(recent[0], node.workers, node.service_s * 1000.0 / node.speed)
     return abs(recent[1] - predicted) / predicted if predicted < float("inf") else float("nan")
+
+
+def _audit(e: Expect, m: Moment) -> float:
+    """Lines of the closing list the run has ticked (the audit card's count), or 1 / 0 for the one
+    line `of` names."""
+    lines = audit.audit(m.player.sim)
+    return float(sum(1 for line in lines if line.ticked and (e.of is None or line.key == e.of)))
 
 
 def _gap(measured: float | None, predicted: float | None) -> float:

@@ -11,6 +11,7 @@ from pathlib import Path
 import networkx as nx
 
 from visualizer.errors import ScenarioError, did_you_mean
+from visualizer.audit import LINES
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
@@ -266,7 +267,8 @@ def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat
 NEEDS = {"status": ("node", "is_"), "role": ("node", "is_"), "tier": ("node", "is_"),
          "address": ("node", "is_"), "lb_view": ("node", "is_"),
          "event": ("event",), "no_event": ("event",), "rate": ("of",), "share": ("node", "among"),
-         "count": ("of",), "utilization": ("node",), "hit_ratio": (), "theory": ("of",)}
+         "count": ("of",), "utilization": ("node",), "hit_ratio": (), "theory": ("of",),
+         "audit": ()}
 
 
 def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect, sites: set[str]) -> None:
@@ -287,10 +289,13 @@ def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect, sites: set[st
         raise ScenarioError(path, f"{key}.of", f"a count is one of {', '.join(COUNTS)}, not '{e.of}'")
     if e.check == "theory":
         _check_theory(path, key, ids, e)
+    if e.check == "audit" and e.of is not None and e.of not in LINES:
+        raise ScenarioError(path, f"{key}.of", f"an audit line is one of {', '.join(LINES)}, not '{e.of}'")
     if e.check == "hit_ratio" and e.node is not None and e.node in ids and not _holds(ids[e.node]):
         raise ScenarioError(path, f"{key}.node", f"'{e.node}' is a {ids[e.node]}; a hit ratio is a cache's "
                             "or a CDN edge's")
-    if e.check in ("rate", "share", "count", "utilization", "hit_ratio") and e.min is None and e.max is None:
+    if e.check in ("rate", "share", "count", "utilization", "hit_ratio", "audit") \
+            and e.min is None and e.max is None:
         raise ScenarioError(path, key, f"a '{e.check}' claim needs a bound: min, max or both")
     if e.min is not None and e.max is not None and e.min > e.max:
         raise ScenarioError(path, f"{key}.min", f"min {e.min:g} is above max {e.max:g}")

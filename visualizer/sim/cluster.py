@@ -42,6 +42,8 @@ class Cluster:
         self.read_rr = 0
         self.promote_have = 0                # writes the last promoted replica had applied
         self.caches: list[Any] = []          # caches holding its keys: told of every write
+        # failovers nobody clicked: (when, the promoted replica, the failed primary, when it failed)
+        self.auto_promotions: list[tuple[float, str, str, float]] = []
 
     @property
     def committed(self) -> int:

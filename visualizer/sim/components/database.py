@@ -168,6 +168,7 @@ class Database(Server):
         for r in cands[1:]:
             if r.applied(now) > best.applied(now):
                 best = r
+        c.auto_promotions.append((now, best.id, self.id, now - (self.failover_s or 0.0)))
         promote(best)
 
     def _replace(self, token: int) -> None:

@@ -1,0 +1,38 @@
+"""On-screen strings of the capstone's audit card: the chapter's closing list and the evidence for each line."""
+
+from __future__ import annotations
+
+AUDIT_STRINGS: dict[str, dict[str, str]] = {
+    "theory.audit": {"en": "The chapter's closing list, {n} of {of} proved by this run",
+                     "ko": "이 장의 마지막 목록: 이번 실행에서 {of}개 중 {n}개 확인"},
+    "audit.stateless": {"en": "Keep the web tier stateless", "ko": "웹 계층은 무상태로"},
+    "audit.redundancy": {"en": "Build redundancy at every tier", "ko": "모든 계층에 중복을 두기"},
+    "audit.cache": {"en": "Cache data as much as you can", "ko": "데이터는 가능한 한 많이 캐시"},
+    "audit.sites": {"en": "Support more than one data centre", "ko": "여러 데이터 센터를 지원"},
+    "audit.cdn": {"en": "Serve static files from a CDN", "ko": "정적 파일은 CDN으로"},
+    "audit.shards": {"en": "Scale the data tier by sharding", "ko": "데이터 계층은 샤딩으로 확장"},
+    "audit.services": {"en": "Split tiers into separate services", "ko": "계층을 독립된 서비스로 분리"},
+    "audit.automation": {"en": "Monitor, and automate the fixes", "ko": "모니터링하고 복구는 자동화"},
+    "audit.wait_stateless": {"en": "waits for a web server to fail", "ko": "웹 서버 장애를 기다리는 중"},
+    "audit.wait_redundancy": {"en": "waits for a web, cache and database failure",
+                              "ko": "웹, 캐시, 데이터베이스 장애를 기다리는 중"},
+    "audit.wait_cache": {"en": "waits for enough reads", "ko": "읽기가 충분히 쌓이기를 기다리는 중"},
+    "audit.wait_sites": {"en": "waits for a data centre to fail", "ko": "데이터 센터 장애를 기다리는 중"},
+    "audit.wait_cdn": {"en": "waits for enough static files", "ko": "정적 파일 요청을 기다리는 중"},
+    "audit.wait_shards": {"en": "waits for traffic on two shards", "ko": "두 샤드 이상에 트래픽을 기다리는 중"},
+    "audit.wait_services": {"en": "waits for the workers to stop", "ko": "작업자 중단을 기다리는 중"},
+    "audit.wait_automation": {"en": "waits for a primary database to fail", "ko": "주 데이터베이스 장애를 기다리는 중"},
+    "audit.ev_stateless": {"en": "{node} failed, {lost} sessions lost", "ko": "{node} 장애, 잃은 세션 {lost}개"},
+    "audit.ev_redundancy": {"en": "failed: {tiers}; at least {p} answered in the {s} s after each",
+                            "ko": "장애: {tiers}, 각 장애 뒤 {s}초 동안 응답 {p} 이상"},
+    "audit.ev_cache": {"en": "hit ratio {h} since the start", "ko": "시작부터 적중률 {h}"},
+    "audit.ev_sites": {"en": "{site} down, DNS moved its users after {s} s",
+                       "ko": "{site} 다운, {s}초 뒤 DNS가 사용자를 옮김"},
+    "audit.ev_cdn": {"en": "edge hit ratio {h} since the start", "ko": "시작부터 엣지 적중률 {h}"},
+    "audit.ev_shards": {"en": "{n} shards carry {shares} % of the data traffic",
+                        "ko": "샤드 {n}개가 데이터 트래픽을 {shares} %씩 나눔"},
+    "audit.ev_services": {"en": "workers stopped; {done} jobs done, {refused} refused",
+                          "ko": "작업자 중단, 작업 {done}개 완료, 거절 {refused}개"},
+    "audit.ev_automation": {"en": "{new} took over from {old} by itself after {s} s",
+                            "ko": "{s}초 뒤 {new}가 스스로 {old}를 대신함"},
+}
