@@ -15,7 +15,7 @@ from typing import Any, Callable
 from visualizer.sim import registry
 
 LINES = ("stateless", "redundancy", "cache", "sites", "cdn", "shards", "services", "automation")
-MIN_LOOKUPS = 200          # a cache or CDN is judged on at least this many lookups
+MIN_LOOKUPS = 1000         # a cache or CDN is judged once it has seen this many lookups
 GOOD_HIT_RATIO = 0.5       # ... and passes at or above this hit ratio
 REDUNDANT_TIERS = ("web", "cache", "database")
 AFTER_S = 10               # redundancy looks at the seconds after each tier's first failure ...
@@ -106,23 +106,26 @@ def _redundancy(sim: Any) -> AuditLine:
                      "audit.ev_redundancy", values)
 
 
-def _hit_line(key: str, holders: list[Any]) -> AuditLine:
-    hits = sum(getattr(n, "hits", 0) for n in holders)
-    lookups = hits + sum(getattr(n, "misses", 0) for n in holders)
-    if lookups < MIN_LOOKUPS:
+def _hit_line(sim: Any, key: str, holders: list[Any]) -> AuditLine:
+    """Tested once the holders have seen MIN_LOOKUPS lookups (a cold start is no verdict); judged
+    on the hit ratio over the last 5 s, the metrics panel's span."""
+    lookups = sum(getattr(n, "hits", 0) + getattr(n, "misses", 0) for n in holders)
+    recent = [r for r in (sim.recent_counts(n.id) for n in holders) if r is not None]
+    hits, misses = sum(r[0] for r in recent), sum(r[1] for r in recent)
+    if lookups < MIN_LOOKUPS or hits + misses <= 0:
         return AuditLine(key, False, False)
-    ratio = hits / lookups
+    ratio = hits / (hits + misses)
     return AuditLine(key, True, ratio >= GOOD_HIT_RATIO, f"audit.ev_{key}", {"h": f"{100 * ratio:.0f}%"})
 
 
 def _cache(sim: Any) -> AuditLine:
-    """The caches answered most reads (hit ratio since the start)."""
-    return _hit_line("cache", [n for n in sim.nodes if _is_cache(n)])
+    """The caches answer most of the reads that reach them."""
+    return _hit_line(sim, "cache", [n for n in sim.nodes if _is_cache(n)])
 
 
 def _cdn(sim: Any) -> AuditLine:
     """The CDN answered most static files from near the users."""
-    return _hit_line("cdn", [n for n in sim.nodes if registry.has_role(n.kind, registry.EDGE)])
+    return _hit_line(sim, "cdn", [n for n in sim.nodes if registry.has_role(n.kind, registry.EDGE)])
 
 
 def _sites(sim: Any) -> AuditLine:
@@ -155,14 +158,18 @@ def _shards(sim: Any) -> AuditLine:
 
 
 def _services(sim: Any) -> AuditLine:
-    """Background work is its own service: its workers stopped for a while and no job was lost."""
+    """Background work is its own service: its workers stopped and came back, and no job was lost
+    (the queue refused none, jobs were done)."""
     queues = [n for n in sim.nodes if registry.has_role(n.kind, registry.QUEUE)]
-    worker_fails = _failed(sim, lambda n: registry.has_role(n.kind, registry.WORKER))
-    if not queues or not worker_fails:
+    is_worker = {n.id for n in sim.nodes if registry.has_role(n.kind, registry.WORKER)}
+    down = next((ev.t for ev in sim.events if ev.event == "fail" and ev.node in is_worker), None)
+    back = down is not None and any(ev.event == "recover" and ev.node in is_worker and ev.t >= down
+                                    for ev in sim.events)
+    if not queues or not back:
         return AuditLine("services", False, False)
     done = sum(q.processed for q in queues)
     refused = sum(sum(q.refused.values()) for q in queues)
-    return AuditLine("services", done > 0, done > 0 and refused == 0, "audit.ev_services",
+    return AuditLine("services", True, done > 0 and refused == 0, "audit.ev_services",
                      {"done": done, "refused": refused})
 
 
