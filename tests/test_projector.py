@@ -39,8 +39,10 @@ def first_view(sc, lang: str, projector: bool) -> tuple:
 def test_card_text_is_at_least_20px_at_1080p_and_cards_do_not_overlap(sc, lang):
     snap, view = first_view(sc, lang, projector=True)
     lay = draw_frame(pygame.Surface(HD), snap, view)
-    # a design drawn in site bands has half the height for each row of cards: 18 px there
-    assert LAST.extra["card_text_px"] >= (18 if snap.sites else 20), sc.meta.name
+    # a design drawn in site bands has half the height for each row of cards: 18 px there; the
+    # capstone stacks five rows of cards in its bands (README: its facts are smaller, names not)
+    floor = 20 if not snap.sites else 18 if len(snap.nodes) <= 12 else 11
+    assert LAST.extra["card_text_px"] >= floor, sc.meta.name
     rects = [lay.rect(i) for i, _ in lay.shown(snap.nodes)]
     for k, r in enumerate(rects):
         assert r.collidelist(rects[k + 1:]) == -1, (sc.meta.name, r)

@@ -47,7 +47,7 @@ SPEC = registry.register(registry.KindSpec(
     strings={"kind.dns": {"en": "DNS", "ko": "DNS"},
              "about.dns": {"en": "Turns the site's name into the public IP to connect to.",
                            "ko": "도메인 이름을 접속할 공개 IP 주소로 바꿔 줍니다."},
-             "dns.geo": {"en": "by site: {targets}", "ko": "지역별 응답: {targets}"},
+             "dns.geo": {"en": "by site: {targets}", "ko": "지역별: {targets}"},
              "extra.policy": {"en": "answers", "ko": "응답 방식"},
              "extra.answering": {"en": "entry points it finds healthy", "ko": "정상으로 보는 진입점"},
              "val.single": {"en": "the same to everyone", "ko": "모두에게 같은 곳"},

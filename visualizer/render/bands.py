@@ -3,7 +3,8 @@
 Only a design with [[sites]] is laid out this way. Columns stay where they are (tiers left to
 right); what changes is the height: a node of site k stands in band k, spread with the other
 cards of its column and band. A node of no site (a global DNS) stands between the bands when its
-column holds no site's node, else in a strip of its own in the middle.
+column holds no site's node (several are spread over the whole height), else in a strip of its
+own in the middle.
 """
 
 from __future__ import annotations
@@ -51,36 +52,45 @@ def rows(columns: dict[float, list[int]], sites: tuple[str, ...], order: tuple[s
 
 
 def weights(columns: dict[float, list[int]], sites: tuple[str, ...], bands: list[str]) -> list[int]:
-    """How many cards each band must stack: the most any column has in it (at least one)."""
-    return [max([1, *(sum(1 for i in m if sites[i] == b) for m in columns.values())]) for b in bands]
+    """How many cards each band must stack: the most any column has in it (at least one). The
+    global strip holds only the site-less cards of columns that also hold some site's cards."""
+    def stacked(members: list[int], band: str) -> int:
+        if band == GLOBAL and all(sites[i] == GLOBAL or sites[i] not in bands for i in members):
+            return 0                      # a column of no site at all spreads over every band
+        return sum(1 for i in members if (sites[i] if sites[i] in bands else GLOBAL) == band)
+    return [max([1, *(stacked(m, b) for m in columns.values())]) for b in bands]
 
 
 def band_rects(graph: pygame.Rect, scale: float, bands: list[str], weight: list[int]) -> list[Band]:
-    """Split the picture's height among the bands in proportion to the cards they stack."""
+    """Split the picture's height among the bands: each site's title row first, then the rest in
+    proportion to the cards they stack (so every card of every band gets the same height)."""
     top, bottom = graph.top + 8 * scale, graph.bottom - BOTTOM * scale
     gap, title = BAND_GAP * scale, TITLE_H * scale
-    room = bottom - top - gap * (len(bands) - 1)
+    heads = [0 if site == GLOBAL else round(title) for site in bands]
+    room = bottom - top - gap * (len(bands) - 1) - sum(heads)
     total = sum(weight) or 1
     out, y = [], top
-    for site, w in zip(bands, weight):
-        h = room * w / total
+    for site, w, head in zip(bands, weight, heads):
+        h = head + room * w / total
         rect = pygame.Rect(round(graph.left + 6 * scale), round(y), round(graph.width - 12 * scale), round(h))
-        head = 0 if site == GLOBAL else round(title)
         out.append(Band(site, rect, pygame.Rect(rect.left, rect.top + head, rect.width, rect.height - head)))
         y += h + gap
     return out
 
 
-def band_ys(members: list[int], sites: tuple[str, ...], bands: list[Band]) -> dict[int, tuple[float, Band | None]]:
+def band_ys(members: list[int], sites: tuple[str, ...], bands: list[Band],
+            pitch: float = 0.0) -> dict[int, tuple[float, Band | None]]:
     """Each member's centre height, and the band it stands in (None: a node of no site placed
-    between the bands, in a column no site's node shares)."""
+    between the bands, in a column no site's node shares: several are stacked `pitch` apart
+    round the line between the middle two bands, so they read as between the sites, not in one)."""
     index = {b.site: b for b in bands}
     out: dict[int, tuple[float, Band | None]] = {}
     by_band: dict[str, list[int]] = {}
     for i in members:
         by_band.setdefault(sites[i] if sites[i] in index else GLOBAL, []).append(i)
+    mixed = len(by_band) > 1
     for site, group in by_band.items():
-        band = index.get(site)
+        band = index.get(site) if site != GLOBAL or mixed else None
         if band is None:                  # no strip: on the line between the middle two bands
             k = len(bands) // 2
             mid = (bands[k - 1].rect.bottom + bands[k].rect.top) / 2 if k else bands[0].rect.centery
@@ -91,7 +101,9 @@ def band_ys(members: list[int], sites: tuple[str, ...], bands: list[Band]) -> di
             step = (bottom - top) / len(group)
         if band is None and len(group) > 1:
             step = (bands[-1].rect.bottom - bands[0].rect.top) / len(group)
-            top = bands[0].rect.top
+            if pitch:
+                step = min(step, pitch)
+            top = min(max(top - step * len(group) / 2, bands[0].rect.top), bands[-1].rect.bottom - step * len(group))
         for j, i in enumerate(group):
             out[i] = (top + step * (j + 0.5), band)
     return out

@@ -199,7 +199,7 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
         x = graph.left + pad_x + col_w * (ci + 0.5)
         k = len(members)
         if band_list:
-            groups += _in_bands(centers, x, tier, members, sites, band_list, scale)
+            groups += _in_bands(centers, x, tier, members, sites, band_list, scale, card_h + 24 * scale)
             continue
         if k == 1 and registry.has_role(nodes[members[0]][1], registry.NAMESERVER):
             ys = [graph.top + top_pad + usable_h * 0.2]   # DNS off the main line, like the book's figure
@@ -224,9 +224,9 @@ def compute_layout(nodes: tuple[tuple[str, ...], ...], size: tuple[int, int], sc
 
 
 def _in_bands(centers: np.ndarray, x: float, tier: float, members: list[int], sites: tuple[str, ...],
-              band_list: list[bandmod.Band], scale: float) -> list[Group]:
+              band_list: list[bandmod.Band], scale: float, pitch: float) -> list[Group]:
     """Place a column's cards in their sites' bands; the groups unblock may move, each within its band."""
-    placed = bandmod.band_ys(members, sites, band_list)
+    placed = bandmod.band_ys(members, sites, band_list, pitch)
     groups: dict[int, tuple[list[int], float, float]] = {}
     for i in members:
         y, band = placed[i]

@@ -24,6 +24,7 @@ from visualizer.ui.site_cards import sessions_lines, sites_lines
 
 
 TEXTBOOK_AVAILABILITY = 0.99
+KEEP_COST = 10**9          # covering a highlighted node outweighs covering any number of others
 
 
 @dataclass
@@ -50,7 +51,8 @@ class LessonOverlay:
             draw_summary(surface, self.player, view.lang, lay, pal, keys=view.chrome)
         elif beat is not None and beat.theory:
             lines = theory_lines(beat.theory, self.player, snap, view.lang)
-            self.theory_box = draw_card(surface, lines, lay, pal)
+            keep = [lay.rect(i) for i in (lay.index(h) for h in beat.highlight) if i is not None]
+            self.theory_box = draw_card(surface, lines, lay, pal, keep)
         if self.player.waiting and not self.player.auto and view.chrome and lay.caption is not None:
             self.turn_box = draw_your_turn(surface, view, lay, pal, snap.time, self.theory_box)
 
@@ -175,9 +177,11 @@ def _known(player: LessonPlayer, node_id: str) -> bool:
     return any(n.id == node_id for n in player.scenario.nodes)
 
 
-def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette) -> pygame.Rect:
+def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette,
+              keep: list[pygame.Rect] | None = None) -> pygame.Rect:
     """A panel with a bold title row and plain rows, put in the corner of the picture where it
-    hides the fewest nodes, its text shrunk if it would cover more than half the picture's width."""
+    hides the fewest nodes (never those in `keep`, the beat's highlighted ones, if a corner can
+    avoid them), its text shrunk if it would cover more than half the picture's width."""
     s = lay.scale
     px = round(17 * s)
     widest = max(text(line, px, pal.text, bold).get_width() for line, bold in lines) + round(32 * s)
@@ -187,7 +191,7 @@ def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layou
                 for line, bold in lines]
     w = max(r.get_width() for r in rendered) + round(32 * s)
     h = sum(round(r.get_height() * 1.25) for r in rendered) + round(24 * s)
-    box = least_covering_corner(lay, (w, h))
+    box = least_covering_corner(lay, (w, h), keep=keep)
     panel(surface, box, pal, s, pal.highlight)
     y = box.top + round(12 * s)
     for r in rendered:
@@ -198,9 +202,9 @@ def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layou
 
 def least_covering_corner(lay: Layout, size: tuple[int, int],
                           corners: tuple[str, ...] = ("bottomleft", "topleft", "bottomright", "topright"),
-                          avoid: pygame.Rect | None = None) -> pygame.Rect:
+                          avoid: pygame.Rect | None = None, keep: list[pygame.Rect] | None = None) -> pygame.Rect:
     """A rect of `size` in a corner of the picture, the one overlapping node cards (and `avoid`)
-    the least; ties go to the earlier corner."""
+    the least, a corner clear of every rect in `keep` first; ties go to the earlier corner."""
     g, m = lay.graph, round(14 * lay.scale)
     inner = g.inflate(-2 * m, -2 * m)
     inner.height -= round(20 * lay.scale)          # keep the time scrubber clear
@@ -212,6 +216,7 @@ def least_covering_corner(lay: Layout, size: tuple[int, int],
         box = pygame.Rect((0, 0), size)
         setattr(box, corner, getattr(inner, corner))
         cover = sum(box.clip(c).width * box.clip(c).height for c in cards)
+        cover += sum(KEEP_COST for c in keep or () if box.colliderect(c))
         if best is None or (cover, rank) < best[:2]:
             best = (cover, rank, box)
     assert best is not None
