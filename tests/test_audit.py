@@ -94,3 +94,39 @@ def test_an_audit_claim_names_a_known_line() -> None:
     data["timeline"][0]["expect"] = [{"check": "audit"}]
     with pytest.raises(ScenarioError, match="needs a bound"):
         validate(data, "x.toml")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_capstone_presented_with_pgdn_only_ends_on_its_audit_card_with_every_line_ticked(lang) -> None:
+    import os
+
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    import pygame
+
+    from visualizer.app import App
+    from visualizer.lesson import LessonPlayer
+    from visualizer.ui.lesson_controls import install_lesson
+
+    pygame.display.init()
+    pygame.font.init()
+    screen = pygame.display.set_mode((1280, 720))
+    sc = load("millions")
+    app = App(lambda: LessonPlayer(sc), sc, lang=lang)
+    overlay = install_lesson(app, [sc])
+    pgdn = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_PAGEDOWN, mod=0, unicode="", scancode=0)
+    beats = app.player.beats
+    for k in range(len(beats)):
+        assert app.player.index == k
+        if app.player.waiting:
+            app.handle_event(pgdn)                 # the presenter's first press does the student's task
+        due = beats[k + 1].at if k + 1 < len(beats) else sc.meta.duration - 1
+        app.player.step(due - beats[k].at - 0.5)   # the presenter lets the beat play
+        app.advance_frame(1 / 60)
+        app.render(screen)
+        if k + 1 < len(beats):
+            app.handle_event(pgdn)
+    assert beats[-1].theory == "audit" and overlay.theory_box is not None
+    rows = audit_lines(app.player.sim, lang)
+    assert all(text.startswith("√ ") for text, _ in rows[1:]), rows
+    assert "8" in rows[0][0]
