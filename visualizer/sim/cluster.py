@@ -42,6 +42,7 @@ class Cluster:
         self.read_rr = 0
         self.promote_have = 0                # writes the last promoted replica had applied
         self.caches: list[Any] = []          # caches holding its keys: told of every write
+        self.shard: int | None = None        # its shard number in a sharded design (sharding.py)
 
     @property
     def committed(self) -> int:
