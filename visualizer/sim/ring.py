@@ -22,10 +22,10 @@ POINTS = 100
 class HashRing:
     """Owners by id; rebuilt when a cache joins."""
 
-    def __init__(self, owners: list[str], points: int = POINTS) -> None:
-        points_ = sorted((crc32(f"{o}#{v}".encode()), o) for o in owners for v in range(points))
-        self.places = [p for p, _ in points_]
-        self.owners = [o for _, o in points_]
+    def __init__(self, owners: list[str]) -> None:
+        points = sorted((crc32(f"{o}#{v}".encode()), o) for o in owners for v in range(POINTS))
+        self.places = [p for p, _ in points]
+        self.owners = [o for _, o in points]
 
     def owner(self, key: int) -> str:
         """The id owning `key`."""
