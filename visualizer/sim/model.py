@@ -274,6 +274,8 @@ class Simulation(Journey):
         counts = {n.id: (getattr(n, "hits", 0), getattr(n, "misses", 0), getattr(n, "reads", 0))
                   for n in nodes if hasattr(n, "hits") or hasattr(n, "reads")}
         self.meter.append((self.time, servers, counts, self.stats.generated))
+        if self.shards is not None:
+            self.shards.mark(self.time)
         self.push(self.time + 1.0, self._meter_tick, None)
 
     def recent(self, node_id: str) -> tuple[float, float | None, float, int] | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
+from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +104,8 @@ class Shards:
         self.history: list[Reshard] = []
         self.moving: np.ndarray | None = None    # during a move: True for each key moving
         self.token = 0
+        self.marks: deque[tuple[float, list[int], int]] = deque(maxlen=6)   # each second: routed, refused
+        self._held: tuple[tuple[int, str], list[int]] | None = None
         self._places: list[int] = []
         self._ring_idx: list[int] = []
         self._build_ring()
@@ -138,8 +141,25 @@ class Shards:
         return np.asarray(self._ring_idx, dtype=np.int64)[i]
 
     def keys_held(self) -> list[int]:
-        """How many values of the key space each shard owns now."""
-        return np.bincount(self.owners(), minlength=self.n).tolist()
+        """How many values of the key space each shard owns now (kept until the shards change)."""
+        now = (self.n, self.method)
+        if self._held is None or self._held[0] != now:
+            self._held = (now, np.bincount(self.owners(), minlength=self.n).tolist())
+        return self._held[1]
+
+    def mark(self, now: float) -> None:
+        """Each whole second (the model's meter): the counts so far, for `recent`."""
+        self.marks.append((now, list(self.routed), sum(self.refused)))
+
+    def recent(self, now: float) -> tuple[list[float], float, float] | None:
+        """(each shard's routed requests per second, all data requests per second including the
+        refused, span in s) over the last 5 s, or None before a second has passed."""
+        if not self.marks or now - self.marks[0][0] < 1.0:
+            return None
+        t0, routed0, refused0 = self.marks[0]
+        span = now - t0
+        per = [(r - (routed0[i] if i < len(routed0) else 0)) / span for i, r in enumerate(self.routed)]
+        return per, sum(per) + (sum(self.refused) - refused0) / span, span
 
     def hot_shard(self) -> int | None:
         return None if self.hot_value is None else self.owner(self.hot_value)
