@@ -270,3 +270,27 @@ def test_bad_values_are_one_line_naming_file_and_key(tmp_path: Path, old: str, n
     assert out.returncode == 2 and out.stdout == "" and "Traceback" not in out.stderr
     assert out.stderr.count("\n") == 1
     assert str(bad) in out.stderr and key in out.stderr and needle in out.stderr
+
+
+# ---- the window ------------------------------------------------------------------------------------
+
+def test_a_frame_with_shards_draws_bars_halo_and_moving_keys() -> None:
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame
+
+    from visualizer.render.scene import ViewState, draw_frame
+    from visualizer.render.shards import is_hot
+    from visualizer.scenario import load
+    from visualizer.ui.shard_cards import shard_lines
+
+    pygame.font.init()
+    sim = Simulation(load("sharding"))
+    sim.run_until(42.5)                      # just after the 3 -> 4 resharding
+    snap = sim.snapshot()
+    sh = snap.sharding
+    assert sh is not None and len(sh.shards) == 4 and sh.last.t == 42.0
+    assert any(is_hot(sh, i) for i in range(4)) or sh.hot is not None
+    surface = pygame.Surface((1280, 720))
+    draw_frame(surface, snap, ViewState(lang="ko"))
+    rows = [r for lang in ("en", "ko") for r, _ in shard_lines(snap, lang)]
+    assert any("75%" in r for r in rows) and any("p_hot" in r for r in rows)
