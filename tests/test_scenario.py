@@ -279,7 +279,8 @@ def test_every_schema_key_is_documented_with_its_default() -> None:
     from visualizer import schema
 
     doc = (SCENARIO_DIR.parent / "docs" / "scenarios.md").read_text()
-    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, schema.Site, *schema.node_models().values()]
+    models = [schema.Meta, schema.Traffic, schema.Database, schema.Link, schema.Beat, schema.Site,
+              *schema.node_models().values()]
     for model in models:
         for name, field in model.model_fields.items():
             if name in ("kind", "id"):
@@ -291,6 +292,7 @@ def full_data() -> dict:
     """BASE as data, plus a DNS, a CDN edge, a queue and a timeline beat, so that every number key has a place."""
     data = tomllib.loads(BASE)
     data["traffic"] = {}
+    data["database"] = {}
     data["nodes"].append({"id": "dns", "kind": "dns", "points_to": "lb"})
     data["links"].append({"from": "users", "to": "dns"})
     data["nodes"].append({"id": "cdn", "kind": "cdn"})
@@ -312,6 +314,8 @@ BOUNDS = [
     (("traffic",), "traffic.static_ratio", "static_ratio", 0, 1),
     (("traffic",), "traffic.object_skew", "object_skew", 0, 3),
     (("traffic",), "traffic.session_s", "session_s", 0, 86_400),
+    (("traffic",), "traffic.hot_key_share", "hot_key_share", 0, 1),
+    (("database",), "database.move_s", "move_s", 0, 3_600),
     (("nodes", 1), "nodes[lb].health_check_ms", "health_check_ms", 10, 600_000),
     (("nodes", 1), "nodes[lb].mtbf_s", "mtbf_s", 1, 31_536_000),
     (("nodes", 2), "nodes[web1].mttr_s", "mttr_s", 0.1, 31_536_000),
@@ -347,7 +351,8 @@ def with_value(where: tuple, name: str, value: float) -> dict:
 def test_bounds_cover_every_float_key_of_the_schema() -> None:
     from visualizer import schema
 
-    models = [schema.Meta, schema.Traffic, schema.Link, schema.Beat, *schema.node_models().values()]
+    models = [schema.Meta, schema.Traffic, schema.Database, schema.Link, schema.Beat,
+              *schema.node_models().values()]
     floats = {name for m in models for name, f in m.model_fields.items() if "float" in str(f.annotation)}
     assert floats == {name for *_, name, _, _ in BOUNDS}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from visualizer import audit, theory_cache
+from visualizer import audit, claims_shards, theory_cache
 from visualizer.lesson import LessonPlayer
 from visualizer.schema import Expect, Scenario
 from visualizer.sim.caching_view import caching
@@ -80,6 +80,10 @@ def _measure(e: Expect, m: Moment) -> Any:
         return _rate(e, m)
     if e.check == "share":
         return _share(e, m)
+    if e.check == "theory" and e.of in ("keys_moved", "hot_shard"):
+        sim = m.player.sim
+        return claims_shards.keys_moved_gap(sim) if e.of == "keys_moved" else \
+            claims_shards.hot_shard_gap(sim, m.start, m.report)
     if e.check == "theory":
         return {"mmc": _mmc_gap, "che": _che_gap, "db_reads": _db_reads_gap,
                 "cdn_latency": _cdn_latency_gap, "origin_load": _origin_load_gap}[e.of or "mmc"](e, m)
@@ -210,6 +214,10 @@ def _count(e: Expect, m: Moment, node: Any) -> float:
     if e.of == "sessions":                      # held now: by `node`, else by every holder
         held = m.player.sim.sessions_by_server()
         return float(held.get(e.node, 0) if e.node else sum(held.values()))
+    if e.of == "fraction_moved":                # at the last add_shard
+        return claims_shards.fraction_moved(m.player.sim)
+    if e.of == "hot_shard_share":               # since the beat began
+        return claims_shards.hot_shard_share(m.player.sim, m.start, rep)
     return float(rep[e.of])                 # lost_writes, stale_reads: since the run began
 
 

@@ -160,7 +160,8 @@ def _allowed_keys(loc: tuple[Any, ...], parent: Any) -> list[str]:
         model = node_models().get(parent.get("kind", ""), schema.NodeBase)
     else:
         top = {"meta": schema.Meta, "traffic": schema.Traffic, "links": schema.Link,
-               "timeline": schema.Beat, "sites": schema.Site}
+               "timeline": schema.Beat, "sites": schema.Site,
+               "database": schema.Database}
         model = top.get(loc[0], schema.Scenario) if len(loc) > 1 else schema.Scenario
         if len(loc) > 2 and loc[0] == "meta":
             model = schema.Text

@@ -15,6 +15,7 @@ from visualizer.audit import LINES
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
+from visualizer.shard_checks import check_shards
 from visualizer.site_checks import check_policy, check_sites, site_ref, targets
 
 Ids = dict[str, str]      # node id -> kind
@@ -38,6 +39,7 @@ def check_design(sc: Scenario, path: str | Path) -> None:
     _check_clusters(path, ids, graph)
     _check_sessions(sc, path, ids, graph)
     _check_queues(sc, path, ids, graph)
+    check_shards(sc, path, ids, graph)
     for i, beat in enumerate(sc.timeline):
         _check_beat(sc, path, ids, sites, graph, i, beat)
 

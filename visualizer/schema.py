@@ -49,6 +49,8 @@ LatencyMs = between(0, 60_000)
 AtS = between(0, DAY_S)
 SessionS = between(0, DAY_S)                  # [traffic] session_s; 0: users do not log in
 Skew = between(0, 3)                          # Zipf exponent: 0 uniform, about 1 for the web
+MoveS = between(0, HOUR_S)                    # [database] move_s: how long a resharding's keys move
+Sharding = Literal["modulo", "consistent"]
 
 
 class Strict(BaseModel):
@@ -86,6 +88,7 @@ class Traffic(Strict):
     objects: Annotated[int, Field(ge=1, le=10_000_000)] = 1_000   # distinct static files
     object_skew: Skew = 0.0         # Zipf exponent of their popularity
     session_s: SessionS = 0.0       # mean time a user stays logged in; 0: no sessions
+    hot_key_share: Share = 0.0      # share of data requests for one celebrity user and key
 
 
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")]   # a node's or a site's id
@@ -96,6 +99,15 @@ class Site(Strict):
 
     id: Ident
     title: Text
+
+
+class Database(Strict):
+    """[database]: how the data is split over shards (db_primary nodes that carry `shard`)."""
+
+    sharding: Sharding = "modulo"   # which shard owns a key: key mod N, or a consistent-hash ring
+    vnodes: Annotated[int, Field(ge=1, le=1_000)] = 64   # ring points per shard (consistent)
+    shard_key: Literal["user", "key"] = "key"           # the request field that picks the shard
+    move_s: MoveS = 2.0             # after a resharding, requests for moving keys are refused this long
 
 
 class NodeBase(Strict):
@@ -125,10 +137,10 @@ class Link(Strict):
 
 CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
           "utilization", "hit_ratio", "theory", "audit")
-THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load")     # what a theory claim compares (docs/lessons.md)
+THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load", "keys_moved", "hot_shard")     # what a theory claim compares (docs/lessons.md)
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
 COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals", "sessions_lost", "logins",
-          "sessions")
+          "sessions", "fraction_moved", "hot_shard_share")
 
 
 class Expect(Strict):
@@ -166,10 +178,11 @@ class Beat(Strict):
     algorithm: Algorithm | None = None
     seconds: TtlS | None = None         # set_ttl: the new TTL of a cache or CDN edge (0: never expires)
     on_write: Literal["invalidate", "update", "none"] | None = None   # set_on_write: a cache's new rule
+    sharding: Sharding | None = None    # set_sharding: the new way keys are given to shards
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
-    theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites",
+    theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites", "sharding",
                     "audit"] | None = None
     speed: Speed | None = None
     expect: list[Expect] = Field(default_factory=list)
@@ -181,6 +194,7 @@ class Scenario(Strict):
 
     meta: Meta
     traffic: Traffic = Traffic()
+    database: Database = Database()
     sites: list[Site] = Field(default_factory=list)
     nodes: Annotated[list[NodeBase], Field(min_length=1)]
     links: list[Link] = Field(default_factory=list)

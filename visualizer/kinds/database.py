@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 
 from visualizer import schema
 from visualizer.i18n import t
@@ -17,6 +19,7 @@ class DbPrimaryNode(schema.ServerBase):
     kind: Literal["db_primary"]
     service_ms: schema.ServiceMs = 5.0
     failover_ms: schema.FailoverMs | None = 3_000.0
+    shard: Annotated[int, Field(ge=0, le=63)] | None = None   # the shard it holds (sharding.py)
 
 
 class DbReplicaNode(schema.ServerBase):
@@ -57,7 +60,7 @@ def _db_spec(kind: str, model: type, en: str, ko: str, about_en: str, about_ko: 
 PRIMARY_SPEC = _db_spec("db_primary", DbPrimaryNode, "Primary DB", "주 데이터베이스",
                         "The master copy of the data: every write goes here.",
                         "데이터의 원본입니다. 모든 쓰기 연산은 여기로 갑니다.", 0,
-                        ("fail", "recover", "upgrade", "recover_data"))
+                        ("fail", "recover", "upgrade", "recover_data", "add_shard"))
 
 
 REPLICA_SPEC = _db_spec("db_replica", DbReplicaNode, "Replica DB", "부 데이터베이스",

@@ -9,7 +9,7 @@ from typing import Protocol, Sequence
 import pygame
 
 from visualizer.i18n import t
-from visualizer.render import charts, dots as dotmod, nodes as nodemod
+from visualizer.render import charts, dots as dotmod, nodes as nodemod, shards as shardmod
 from visualizer.render.bands import draw_bands
 from visualizer.render.fonts import text, ui_scale, wrap
 from visualizer.render.layout import PROJECTOR_CARD_TEXT, REMOVED, Layout, compute_layout, regions
@@ -103,6 +103,8 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     if lay.bands:
         draw_bands(surface, lay.bands, snap.sites, view.lang, lay.scale, pal)
     _links(surface, snap, view, lay, pal)
+    if snap.sharding is not None:
+        shardmod.draw_halo(surface, snap, lay, still=view.reduce_motion)
     LAST.extra["card_text_px"] = nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected,
                                                     view.highlight, still=view.reduce_motion)
     spr = dotmod.sprites(lay.dot_r, pal)
@@ -110,6 +112,9 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
     LAST.dots = dotmod.blit_dots(surface, pos, shown, sprite, spr)
     LAST.outcomes = nodemod.draw_outcomes(surface, snap, view.lang, lay, pal, spr, view.speed, view.reduce_motion)
     nodemod.draw_marks(surface, snap, view.lang, lay, pal)
+    if snap.sharding is not None:
+        shardmod.draw_bars(surface, snap, lay, pal, view.lang)
+        shardmod.draw_moves(surface, snap, lay)
     if view.selected_request is not None:
         _ring_request(surface, snap, view.selected_request, pos, lay, pal)
     _top_bar(surface, snap, view, lay, pal)

@@ -44,6 +44,7 @@ class Cluster:
         self.caches: list[Any] = []          # caches holding its keys: told of every write
         # failovers nobody clicked: (when, the promoted replica, the failed primary, when it failed)
         self.auto_promotions: list[tuple[float, str, str, float]] = []
+        self.shard: int | None = None        # its shard number in a sharded design (sharding.py)
 
     @property
     def committed(self) -> int:

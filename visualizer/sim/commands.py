@@ -223,10 +223,31 @@ class RecoverSite(Command):
     on_site: ClassVar[bool] = True
 
 
+@dataclass(frozen=True)
+class AddShard(Command):
+    node: str | None = None    # a primary whose shard to copy; None: the last shard's
+    action: ClassVar[str] = "add_shard"
+    event: ClassVar[str] = "add_shard"
+    waitable: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class SetSharding(Command):
+    sharding: str              # modulo | consistent
+    action: ClassVar[str] = "set_sharding"
+    event: ClassVar[str] = "set_sharding"
+    waitable: ClassVar[bool] = True
+    params: ClassVar[tuple[str, ...]] = ("sharding",)
+
+    @classmethod
+    def from_beat(cls, beat: Any, default_lb: str | None) -> "Command":
+        return cls(beat.sharding)
+
+
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
                                        Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite,
                                        ShareSessions, AddCache, FailSite, RecoverSite, AddWorker,
-                                       RemoveWorker)
+                                       RemoveWorker, AddShard, SetSharding)
 ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
 NOTE = "note"              # a beat with no action: a caption only
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS) + (NOTE,)

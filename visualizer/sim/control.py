@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from visualizer.sim import control_queue, control_site, control_store, failures, registry
+from visualizer.sim import (control_queue, control_shard, control_site, control_store, failures,
+                            registry)
 from visualizer.sim.commands import (ACTIONS, AddServer, Command, CommandError, Fail, Promote,
                                      RecoverData, Recover, RemoveServer, SetAlgorithm, SetRate, Upgrade)
 from visualizer.sim.failures import clone, fail_node, recover_node
@@ -188,6 +189,7 @@ _RULES: dict[type, tuple[Callable[..., Any], Callable[..., None]]] = {
     **control_store.RULES,
     **control_queue.RULES,
     **control_site.RULES,
+    **control_shard.RULES,
 }
 assert set(_RULES) == set(ACTIONS.values()), "every command in the action table has its rules"
 
@@ -229,6 +231,7 @@ def actions_for(sim: "Simulation", node_id: str) -> list[Command]:
     cands += control_store.menu(node, accepts)
     cands += control_site.menu(node)
     cands += control_queue.menu(node, accepts)
+    cands += control_shard.menu(sim, node)
     if isinstance(node, Balancer):
         cands.append(AddServer(node_id))
         cands += [SetAlgorithm(node_id, a) for a in ALGORITHMS if a != node.algorithm]

@@ -51,6 +51,9 @@ class Journey:
         d = self.draws
         u1, u2, u3 = d.triple()
         user = int(u1 * self.n_users)
+        hot = self.hot_share and d.uniform() < self.hot_share     # the celebrity (drawn only then)
+        if hot:
+            user = self.hot_user
         clients = self.clients
         client = clients[user % len(clients)] if len(clients) > 1 else clients[0]
         self.next_id = rid = self.next_id + 1
@@ -59,6 +62,8 @@ class Journey:
         else:
             kind = READ if u2 < self.read_ratio else WRITE
             key = int(u3 * self.n_keys) if not self.keys.cdf else self.keys.item(u3)
+            if hot:
+                key = self.hot_key
         req = Request(rid, kind, user, key, now, now + self.timeout_s, client, self.plans)
         self.live[rid] = req
         self.stats.generated_one(now)

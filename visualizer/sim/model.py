@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from visualizer.sim import control, failures, sites, topology, view
+from visualizer.sim import control, failures, sharding, sites, topology, view
 from visualizer.sim.cluster import Cluster
 from visualizer.sim.commands import Command
 from visualizer.sim.draws import Draws
@@ -76,6 +76,11 @@ class Simulation(Journey):
         self.view_cache: dict[str, Any] = {}
         self.sites = sites.build(scenario)  # data centres by id; empty without [[sites]]
         self.site_stats = sites.SiteStats(list(self.sites)) if self.sites else None
+        self.hot_share = float(tr.hot_key_share)     # a celebrity's share of the data requests
+        self.hot_user = self.hot_key = 0
+        if self.hot_share > 0:              # drawn only then: other runs' draws stay as they were
+            self.hot_user, self.hot_key = self.draws.index(self.n_users), self.draws.index(self.n_keys)
+        self.shards: sharding.Shards | None = None   # a sharded design's shards (sharding.py)
         topology.build(self, scenario)
         self.schedule_arrival()
         for node in list(self.nodes):
@@ -135,6 +140,7 @@ class Simulation(Journey):
         """The JSON report of the run so far (with each site's figures when there are sites)."""
         out = build_report(self)
         sites.report(self, out)
+        sharding.report(self, out)
         return out
 
     def node_ids(self) -> list[str]:
@@ -268,6 +274,8 @@ class Simulation(Journey):
         counts = {n.id: (getattr(n, "hits", 0), getattr(n, "misses", 0), getattr(n, "reads", 0))
                   for n in nodes if hasattr(n, "hits") or hasattr(n, "reads")}
         self.meter.append((self.time, servers, counts, self.stats.generated))
+        if self.shards is not None:
+            self.shards.mark(self.time)
         self.push(self.time + 1.0, self._meter_tick, None)
 
     def recent(self, node_id: str) -> tuple[float, float | None, float, int] | None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from visualizer.sim.shard_view import ShardingView
+
 # Request phases in RequestDots.phase
 ON_LINK, QUEUED, IN_SERVICE, WAITING_DB = 0, 1, 2, 3
 # Request kinds in RequestDots.kind
@@ -180,6 +182,7 @@ class Snapshot:
     series: np.ndarray               # shape (n, len(SERIES_COLUMNS)), one row per simulated second
     caching: Caching | None = None   # a design with caches or CDN edges: their recent figures
     sites: tuple[SiteView, ...] = ()  # a design with [[sites]]: each data centre
+    sharding: ShardingView | None = None   # a sharded design: its shards, load and last resharding
     session_losses: tuple[tuple[str, float, int, int], ...] = ()   # crashes of session holders:
     # (id, when, sessions lost, live sessions everywhere just before), latest last
 

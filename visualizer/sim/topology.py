@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from visualizer.sim import registry
+from visualizer.sim import registry, sharding
 from visualizer.sim.cluster import Cluster
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ def build(sim: "Simulation", scenario: Any) -> None:
     for link in scenario.links:
         sim.add_link(sim.by_id[link.src], sim.by_id[link.dst], link.latency_ms / 1000.0)
     sim.clusters = build_clusters(sim)
+    sim.shards = sharding.build(sim, scenario)
     for node in sim.nodes:
         if not registry.has_role(node.kind, registry.USERS):
             node.wire()

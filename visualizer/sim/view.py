@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from visualizer.sim import registry, sites
+from visualizer.sim import registry, shard_view, sites
 from visualizer.sim.caching_view import caching
 from visualizer.sim.components.balancer import Backend
 from visualizer.sim.components.database import Database
@@ -137,7 +137,7 @@ def snapshot(sim: "Simulation") -> Snapshot:
     return Snapshot(time=now, nodes=tuple(node_view(sim, n, now, fronts) for n in sim.nodes),
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
                     events=cache["events"], series=_series(sim, now), caching=caching(sim),
-                    sites=sites.views(sim),
+                    sites=sites.views(sim), sharding=shard_view.view(sim),
                     session_losses=tuple(sim.sessions.crashes) if sim.sessions is not None else ())
 
 

@@ -20,6 +20,7 @@ from visualizer import theory
 from visualizer.ui.base import panel
 from visualizer.ui.audit_card import audit_lines
 from visualizer.ui.cache_cards import cache_lines, cdn_lines
+from visualizer.ui.shard_cards import shard_lines
 from visualizer.ui.site_cards import sessions_lines, sites_lines
 
 
@@ -99,6 +100,8 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
         return sites_lines(player.scenario, snap, lang)
     if kind == "audit":
         return audit_lines(player.sim, lang)
+    if kind == "sharding":
+        return shard_lines(snap, lang)
     return _replication(player, snap, lang)
 
 

@@ -68,6 +68,9 @@ class Cache(Holder):
         model.stats.lookup(now, False)
         if not self.clusters:
             return None, "no_database"
+        shards = self.model.shards
+        if shards is not None and len(self.clusters) > 1:
+            return shards.route(req, self)          # the shard owning the key (or user)
         return self.cluster_of(req.key).route(req, self)
 
     def on_answer(self, req: "Request", t: float) -> bool:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from visualizer.sim.cluster import Cluster
     from visualizer.sim.nodes import Node
     from visualizer.sim.requests import Request
+    from visualizer.sim.sharding import Shards
 
 
 class WebServer(Server):
@@ -49,6 +50,7 @@ class WebServer(Server):
         self.session_table: SessionTable | None = None   # local sessions, when sessions are on
         self.publish_ratio: float = getattr(cfg, "publish_ratio", 0.0)
         self.job_queue: Node | None = None    # the queue it publishes jobs to
+        self.shards: Shards | None = None     # a sharded design's shards, when it calls them
 
     def wire(self) -> None:
         """The clusters of the databases it links to (a key picks one when there are several),
@@ -63,6 +65,9 @@ class WebServer(Server):
         caches = [n for n in succ if registry.has_role(n.kind, registry.CACHE)]
         self.caches = {c.id: c for c in caches}
         self.ring = HashRing(sorted(self.caches)) if caches else None
+        shards = self.model.shards
+        sharded = shards is not None and any(c in shards.clusters for c in self.clusters)
+        self.shards = shards if sharded else None     # routes by the request's shard when set
         self.data_out = bool(dbs or caches)
         self.calls_out = self.data_out
         self.call_lat = self.lat[dbs[0].id] if dbs else 0.0
@@ -159,6 +164,9 @@ class WebServer(Server):
         clusters = self.clusters
         if not clusters:
             return None, "no_database"
+        shards = self.shards
+        if shards is not None:
+            return shards.route(req, self)
         cluster = clusters[0] if len(clusters) == 1 else clusters[req.key % len(clusters)]
         return cluster.route(req, self)
 

@@ -1,0 +1,36 @@
+"""On-screen strings of database shards: commands, the sharding theory card, the shard badges."""
+
+from __future__ import annotations
+
+SHARD_STRINGS: dict[str, dict[str, str]] = {
+    "cmd.AddShard": {"en": "Add a shard like {node}'s", "ko": "{node}와 같은 샤드 추가"},
+    "cmd.SetSharding": {"en": "Shard keys by: {sharding}", "ko": "샤드 나누는 방식: {sharding}"},
+    "reason.resharding": {"en": "moving", "ko": "이동 중"},
+    "theory.sharding": {"en": "Sharding: N = {n} shards by {by}, {method}",
+                        "ko": "샤딩: {by} 기준 샤드 N = {n}개, {method}"},
+    "shard.key.user": {"en": "user id", "ko": "사용자 ID"},
+    "shard.key.key": {"en": "data key", "ko": "데이터 키"},
+    "shard.method.modulo": {"en": "key mod N", "ko": "키 mod N"},
+    "shard.method.consistent": {"en": "consistent hashing", "ko": "안정 해시"},
+    "theory.shard_even": {"en": "each shard owns about 1/N = {p} of the {space} keys",
+                          "ko": "샤드마다 키 {space}개 중 약 1/N = {p}를 가짐"},
+    "theory.moved_formula": {"en": "adding a shard to N = {n}: mod N moves N/(N+1) = {m}, consistent about 1/(N+1) = {c}",
+                             "ko": "N = {n}에 샤드 추가: mod N은 N/(N+1) = {m}, 안정 해시는 약 1/(N+1) = {c} 이동"},
+    "theory.moved_measured": {"en": "measured ({a} -> {b} shards, {method}): {k} of {space} keys = {p} moved",
+                              "ko": "측정 ({a} -> {b}, {method}): 키 {space}개 중 {k}개 = {p} 이동"},
+    "theory.switch_measured": {"en": "switching to {method} moved {k} of {space} keys = {p} once",
+                               "ko": "{method}(으)로 바꾸며 키 {space}개 중 {k}개 = {p} 한 번 이동"},
+    "theory.moving_now": {"en": "moving now: requests for those keys are refused for {s} s more",
+                          "ko": "이동 중: 그 키의 요청은 {s}초 더 거절됨"},
+    "theory.hot_floor": {"en": "hot shard's floor: p_hot·λ = {p} × {lam}/s = {floor}/s, whatever N",
+                         "ko": "뜨거운 샤드의 바닥: p_hot·λ = {p} × {lam}/s = {floor}/s, N과 상관없음"},
+    "theory.hot_measured": {"en": "measured at shard {i} ({id}): {rate}/s = {share} of data traffic (1/N = {even})",
+                            "ko": "측정, {i}번 샤드 ({id}): {rate}/s = 데이터 트래픽의 {share} (1/N = {even})"},
+    "theory.hot_moved": {"en": "keys moved {s} s ago, so the last 5 s mix before and after; the celebrity is on shard {i} ({id}) now",
+                         "ko": "{s}초 전 키가 옮겨져 최근 5초에 전후가 섞임. 유명인은 지금 {i}번 샤드({id})에 있음"},
+    "theory.no_hot": {"en": "no celebrity key: hot_key_share = 0", "ko": "유명인 키 없음: hot_key_share = 0"},
+    "theory.shard_span": {"en": "measured over the last {s} s", "ko": "최근 {s}초 동안 측정"},
+    "theory.no_shards": {"en": "This design has no shards.", "ko": "이 설계에는 샤드가 없습니다."},
+    "shard.badge": {"en": "shard {i}", "ko": "샤드 {i}"},
+    "shard.hot": {"en": "HOT", "ko": "과열"},
+}
