@@ -77,7 +77,8 @@ def test_base_scenario_is_valid(tmp_path: Path) -> None:
 
 
 LESSONS = {1: "single-server", 2: "vertical-scaling", 3: "load-balancer", 4: "replication",
-           5: "combined", 6: "cache", 7: "cdn", 8: "stateless", 9: "data-centres"}
+           5: "combined", 6: "cache", 7: "cdn", 8: "stateless", 9: "data-centres",
+           10: "queue"}
 
 
 def test_bundled_lessons_one_per_stage_of_the_chapter() -> None:

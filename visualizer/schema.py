@@ -125,10 +125,10 @@ class Link(Strict):
 
 CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
           "utilization", "hit_ratio", "theory")
-THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load")     # what a theory claim compares (docs/lessons.md)
+THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load", "backlog", "drain", "jobs")     # what a theory claim compares (docs/lessons.md)
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
 COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals", "sessions_lost", "logins",
-          "sessions")
+          "sessions", "depth", "oldest_s", "published", "processed", "redelivered", "refused")
 
 
 class Expect(Strict):
@@ -169,7 +169,7 @@ class Beat(Strict):
     wait: bool = False
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
-    theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites"] | None = None
+    theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites", "queue"] | None = None
     speed: Speed | None = None
     expect: list[Expect] = Field(default_factory=list)
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from visualizer.sim.jobs_view import Jobs
 
 # Request phases in RequestDots.phase
 ON_LINK, QUEUED, IN_SERVICE, WAITING_DB = 0, 1, 2, 3
@@ -182,6 +186,7 @@ class Snapshot:
     sites: tuple[SiteView, ...] = ()  # a design with [[sites]]: each data centre
     session_losses: tuple[tuple[str, float, int, int], ...] = ()   # crashes of session holders:
     # (id, when, sessions lost, live sessions everywhere just before), latest last
+    jobs: "Jobs | None" = None        # a design with a message queue: its queues, workers, jobs moving
 
     def index(self, node_id: str) -> int:
         """Position of a node in `nodes` (ValueError if absent)."""
