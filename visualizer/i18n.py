@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from visualizer.i18n_queue import QUEUE_STRINGS
 from visualizer.i18n_sites import SITE_STRINGS
 from visualizer.sim import registry
 
@@ -309,6 +310,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "algo.sticky": {"en": "sticky sessions", "ko": "고정 세션"},
 }
 STRINGS.update(SITE_STRINGS)           # data centres and their theory cards: i18n_sites.py
+STRINGS.update(QUEUE_STRINGS)          # the message queue's tube, charts and card: i18n_queue.py
 
 
 def fact(key: str, value: str, lang: str, group: str = "extra") -> tuple[str, str]:

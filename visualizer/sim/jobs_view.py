@@ -59,11 +59,12 @@ class QueueFigures:
 
 @dataclass(frozen=True)
 class JobDots:
-    """Jobs on a link as parallel arrays (node indices, fraction of the way), for the picture."""
+    """Jobs that set off lately (published to a queue, delivered to a worker) as parallel arrays:
+    from and to (node indices) and how long ago (simulated s); the picture flies them in viewing time."""
 
     src: np.ndarray     # int32
     dst: np.ndarray     # int32
-    frac: np.ndarray    # float32
+    age: np.ndarray     # float32
 
     def __len__(self) -> int:
         return int(self.src.shape[0])
@@ -71,7 +72,7 @@ class JobDots:
 
 @dataclass(frozen=True)
 class Jobs:
-    """Every queue of the design, and the jobs travelling: web server -> queue, queue -> worker."""
+    """Every queue of the design, and the jobs that set off lately: web server -> queue, queue -> worker."""
 
     queues: tuple[QueueFigures, ...]
     dots: JobDots
@@ -108,20 +109,11 @@ def _figures(sim: "Simulation", q: "JobQueue") -> QueueFigures:
 
 
 def _dots(sim: "Simulation", queues: list["JobQueue"]) -> JobDots:
-    """Publishes still on their way to a queue, and leased jobs on their way to a worker."""
+    """Publishes and deliveries of the last seconds, newest last."""
     now = sim.time
-    src: list[int] = []
-    dst: list[int] = []
-    frac: list[float] = []
-    for q in queues:
-        for sent, arrives, a in q.incoming:
-            if sent <= now < arrives:
-                src.append(a), dst.append(q.idx), frac.append((now - sent) / (arrives - sent))
-        for job in q.leased.values():
-            w = job.worker
-            if w is not None and job.t_lease <= now < job.t_arrive and w.token == job.token:
-                src.append(q.idx), dst.append(w.idx), frac.append((now - job.t_lease) / (job.t_arrive - job.t_lease))
-    return JobDots(np.array(src, dtype=np.int32), np.array(dst, dtype=np.int32), np.array(frac, dtype=np.float32))
+    moves = [m for q in queues for m in q.moves if m[0] <= now]
+    return JobDots(np.array([m[1] for m in moves], dtype=np.int32), np.array([m[2] for m in moves], dtype=np.int32),
+                   np.array([now - m[0] for m in moves], dtype=np.float32))
 
 
 def jobs(sim: "Simulation") -> Jobs | None:

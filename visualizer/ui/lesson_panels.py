@@ -19,6 +19,7 @@ from visualizer.sim.tiers import BY_NAME
 from visualizer import theory
 from visualizer.ui.base import panel
 from visualizer.ui.cache_cards import cache_lines, cdn_lines
+from visualizer.ui.queue_cards import queue_lines
 from visualizer.ui.site_cards import sessions_lines, sites_lines
 
 
@@ -94,6 +95,8 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
         return sessions_lines(player.scenario, snap, lang)
     if kind == "sites":
         return sites_lines(player.scenario, snap, lang)
+    if kind == "queue":
+        return queue_lines(snap, lang)
     return _replication(player, snap, lang)
 
 

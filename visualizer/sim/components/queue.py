@@ -28,12 +28,13 @@ if TYPE_CHECKING:
     from visualizer.sim.components.worker import Worker
 
 DEEP = 10      # a backlog this deep that runs dry is noted in `drained` (the drain-time claim)
+MOVES_S = 2.0  # how long a publish or a delivery is kept for the picture
 
 
 class Job:
     """One background job: when it was published, its delivery count, where it is."""
 
-    __slots__ = ("id", "t_pub", "attempt", "done", "visible", "worker", "t_lease", "t_arrive", "token")
+    __slots__ = ("id", "t_pub", "attempt", "done", "visible")
 
     def __init__(self, t_pub: float) -> None:
         self.id = 0
@@ -41,9 +42,6 @@ class Job:
         self.attempt = 0          # deliveries so far; a lease names the attempt it is for
         self.done = False
         self.visible = False      # waiting in the queue's `ready`
-        self.worker: Worker | None = None   # the latest lease (for the picture): to whom, when,
-        self.t_lease = self.t_arrive = 0.0  # when it reaches the worker, and the worker's token then
-        self.token = 0
 
 
 class JobQueue(Node):
@@ -72,7 +70,8 @@ class JobQueue(Node):
         self.slots_series: list[int] = []  # slots of its workers up
         self.deep = False                  # a backlog of DEEP jobs or more since it last ran dry
         self.drained: list[tuple[float, int]] = []   # (when, published then) each such backlog ran dry
-        self.incoming: deque[tuple[float, float, int]] = deque()   # publishes on their way: (sent, arrives, from idx)
+        self.moves: deque[tuple[float, int, int]] = deque()   # the last MOVES_S s of publishes and
+        # deliveries, (when, from idx, to idx): the picture flies them along the link in viewing time
 
     def wire(self) -> None:
         """The workers it links to, in link order."""
@@ -93,12 +92,13 @@ class JobQueue(Node):
 
     # ---- jobs in --------------------------------------------------------------------------------
 
-    def sent(self, now: float, arrives: float, src: int) -> None:
-        """A web server sent a job now that arrives at `arrives` (only drawn, never counted)."""
-        inc = self.incoming
-        while inc and inc[0][1] < now:
-            inc.popleft()
-        inc.append((now, arrives, src))
+    def moved(self, src: int, dst: int) -> None:
+        """A job set off now from node index src to dst (only drawn, never counted)."""
+        now = self.model.time
+        moves = self.moves
+        while moves and moves[0][0] < now - MOVES_S:
+            moves.popleft()
+        moves.append((now, src, dst))
 
     def publish(self, job: Job) -> None:
         """A job reaches the queue (an event): stored, or refused."""
@@ -165,8 +165,8 @@ class JobQueue(Node):
         job.attempt += 1
         self.leased[job.id] = job
         self.model.push(now + self.visibility_s, self._expire, (job, job.attempt))
-        job.worker, job.t_lease, job.t_arrive, job.token = w, now, now + self.lat[w.id], w.token
-        w.take(job, job.t_arrive)
+        self.moved(self.idx, w.idx)
+        w.take(job, now + self.lat[w.id])
 
     def _expire(self, arg: tuple[Job, int]) -> None:
         """A lease ran out without an acknowledgement: the job is visible again, first in line."""

@@ -86,9 +86,8 @@ class WebServer(Server):
         if self.arrivals - self.dropped > before and model.draws.uniform() < self.publish_ratio:
             q = self.job_queue
             now = model.time
-            arrives = now + self.lat[q.id]  # type: ignore[union-attr]
-            q.sent(now, arrives, self.idx)  # type: ignore[union-attr]
-            model.push(arrives, q.publish, Job(now))  # type: ignore[union-attr]
+            q.moved(self.idx, q.idx)  # type: ignore[union-attr]
+            model.push(now + self.lat[q.id], q.publish, Job(now))  # type: ignore[union-attr]
 
     def _wire_store_first(self) -> None:
         """A server that keeps sessions in a store calls it before anything else: it swaps in its
