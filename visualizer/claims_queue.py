@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from visualizer import theory_queue as tq
+from visualizer.schema import Expect
 from visualizer.sim.jobs_view import QueueFigures
 
-if TYPE_CHECKING:
-    from visualizer.claims import Moment
-    from visualizer.schema import Expect
+
+class Moment(Protocol):
+    """What a claim reads (claims.Moment): the player, the report at the beat's start and when."""
+
+    player: Any
+    start: dict[str, Any]
+    start_t: float
 
 JOB_COUNTS = ("depth", "oldest_s", "published", "processed", "redelivered", "refused")
 SINCE_BEAT = ("published", "processed", "redelivered", "refused")    # counted since the beat began
 
 
-def _queues(e: "Expect", m: "Moment") -> list[QueueFigures]:
+def _queues(e: Expect, m: Moment) -> list[QueueFigures]:
     """The named queue, or every queue (of the snapshot now)."""
     jobs = m.player.sim.snapshot().jobs
     if jobs is None:
@@ -23,12 +28,12 @@ def _queues(e: "Expect", m: "Moment") -> list[QueueFigures]:
     return [q for q in jobs.queues if e.node is None or q.id == e.node]
 
 
-def _one(e: "Expect", m: "Moment") -> QueueFigures | None:
+def _one(e: Expect, m: Moment) -> QueueFigures | None:
     qs = _queues(e, m)
     return qs[0] if len(qs) == 1 else None
 
 
-def backlog_gap(e: "Expect", m: "Moment") -> float:
+def backlog_gap(e: Expect, m: Moment) -> float:
     """The queue card's first comparison: the depth's change per second over the last span_s
     seconds (default: since the beat began) against λ - c·μ, λ measured over the same seconds."""
     q = _one(e, m)
@@ -39,7 +44,7 @@ def backlog_gap(e: "Expect", m: "Moment") -> float:
     return tq.backlog_gap(q, tq.span(q, lo, now))
 
 
-def drain_gap(e: "Expect", m: "Moment") -> float:
+def drain_gap(e: Expect, m: Moment) -> float:
     """Its second: the backlog at the beat's start ran dry after Q / (c'·μ - λ) seconds, c'·μ of
     the workers up now and λ measured from the beat's start until it ran dry (NaN if it has not)."""
     q = _one(e, m)
@@ -50,13 +55,13 @@ def drain_gap(e: "Expect", m: "Moment") -> float:
     return tq.drain_gap(d)
 
 
-def jobs_gap(e: "Expect", m: "Moment") -> float:
+def jobs_gap(e: Expect, m: Moment) -> float:
     """Jobs unaccounted for: published - (processed + waiting + in progress + refused), every queue."""
     qs = _queues(e, m)
     return float(sum(abs(tq.unaccounted(q)) for q in qs)) if qs else float("nan")
 
 
-def count(e: "Expect", m: "Moment") -> float:
+def count(e: Expect, m: Moment) -> float:
     """A queue's depth or oldest job's age now, or its published, processed, redelivered or refused
     jobs since the beat began (the named queue, else every queue summed; the oldest: the max)."""
     qs = _queues(e, m)
