@@ -13,6 +13,8 @@ QUEUE_STRINGS: dict[str, dict[str, str]] = {
                          "ko": "슬롯 c = {c}개, μ = 1/{ms} ms = {mu}/s, c·μ = {cmu}/s"},
     "theory.q_span": {"en": "t = {t0}-{t1} s: λ = {lam}/s measured", "ko": "t = {t0}-{t1}초: 측정 λ = {lam}/s"},
     "theory.q_rho": {"en": "ρ = λ/(c·μ) = {rho} · busy {busy}", "ko": "ρ = λ/(c·μ) = {rho} · 바쁜 슬롯 {busy}"},
+    "theory.q_rho_backlog": {"en": "ρ = λ/(c·μ) = {rho} · busy {busy} (a backlog waits)",
+                             "ko": "ρ = λ/(c·μ) = {rho} · 바쁜 슬롯 {busy} (적체 처리 중)"},
     "theory.q_grows": {"en": "λ - c·μ = {p}/s · measured {m}/s", "ko": "λ - c·μ = {p}/s · 측정 {m}/s"},
     "theory.q_shrinks": {"en": "λ - c·μ = {p}/s · measured {m}/s", "ko": "λ - c·μ = {p}/s · 측정 {m}/s"},
     "theory.q_keeps_up": {"en": "no backlog: jobs are taken as they come", "ko": "적체 없음: 들어오는 대로 처리"},

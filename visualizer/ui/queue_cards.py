@@ -54,7 +54,9 @@ def _span(q: QueueFigures, s: tq.Span, lang: str) -> Rows:
     text = t("theory.q_span", lang, t0=s.t0, t1=s.t1, lam=_n(s.lam))
     if cmu > 0:
         busy = "-" if s.busy is None else f"{100 * s.busy:.0f}%"
-        text += " · " + t("theory.q_rho", lang, rho=f"{tq.utilization(s.lam, cmu):.2f}", busy=busy)
+        rho = tq.utilization(s.lam, cmu)
+        key = "theory.q_rho_backlog" if rho < 1 and q.depth >= DEEP else "theory.q_rho"
+        text += " · " + t(key, lang, rho=f"{rho:.2f}", busy=busy)      # slots stay busy while jobs wait
     rows: Rows = [(text, False)]
     backlog = q.depth >= DEEP or abs(s.growth) * s.seconds >= DEEP
     if backlog:
