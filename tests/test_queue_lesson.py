@@ -22,7 +22,7 @@ from visualizer.render import charts  # noqa: E402
 from visualizer.render.queue_view import TUBE_CELLS, filled_cells, tube_rect  # noqa: E402
 from visualizer.render.scene import LAST, ViewState, draw_frame  # noqa: E402
 from visualizer.render.style import palette  # noqa: E402
-from visualizer.scenario import load, validate  # noqa: E402
+from visualizer.scenario import ScenarioError, load, validate  # noqa: E402
 from visualizer.schema import Expect  # noqa: E402
 from visualizer.sim.jobs_view import jobs  # noqa: E402
 from visualizer.sim.commands import AddWorker, CommandError, Fail, Recover, RemoveWorker, SetRate  # noqa: E402
@@ -219,3 +219,22 @@ def test_jobs_are_conserved_and_the_same_commands_give_the_same_run(steps: list,
     assert j["published"] == j["processed"] + j["depth"] + j["in_progress"] + j["refused"]
     fa, fb = figures(a), figures(b)
     assert np.array_equal(fa.series, fb.series) and fa.drained == fb.drained
+
+
+@pytest.mark.parametrize("claim, words", [
+    ({"check": "theory", "of": "backlog", "max": 0.1}, "needs a queue"),
+    ({"check": "theory", "of": "jobs", "max": 0}, "needs a queue"),
+    ({"check": "count", "of": "redelivered", "min": 1}, "needs a queue"),
+])
+def test_a_queue_claim_in_a_design_without_a_queue_is_refused(claim: dict, words: str) -> None:
+    data = load("single-server").model_dump(by_alias=True, exclude_none=True)
+    data["timeline"][0].setdefault("expect", []).append(claim)
+    with pytest.raises(ScenarioError, match=words):
+        validate(data, "<single-server>")
+
+
+def test_a_beat_may_name_the_worker_an_earlier_add_worker_made_but_not_before() -> None:
+    data = load("queue").model_dump(by_alias=True, exclude_none=True)
+    data["timeline"][1]["highlight"] = ["worker3"]             # before the add_worker beat
+    with pytest.raises(ScenarioError, match="unknown node id 'worker3'"):
+        validate(data, "<queue>")

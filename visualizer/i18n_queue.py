@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 QUEUE_STRINGS: dict[str, dict[str, str]] = {
-    "queue.tube": {"en": "{depth} / {cap} waiting", "ko": "대기 {depth} / {cap}"},
+    "queue.tube": {"en": "{depth} / {cap} jobs waiting", "ko": "대기 작업 {depth} / {cap}"},
     "m.queue_depth": {"en": "Queue depth (jobs waiting)", "ko": "큐 길이 (대기 작업)"},
     "m.oldest_job": {"en": "Oldest job waiting", "ko": "가장 오래 기다린 작업"},
     "theory.queue": {"en": "Queue: jobs in at λ, out at c·μ", "ko": "큐: λ로 들어오고 c·μ로 나감"},
