@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from visualizer import audit, claims_shards, theory_cache
+from visualizer import audit, claims_queue, claims_shards, theory_cache
 from visualizer.lesson import LessonPlayer
 from visualizer.schema import Expect, Scenario
 from visualizer.sim.caching_view import caching
@@ -86,7 +86,9 @@ def _measure(e: Expect, m: Moment) -> Any:
             claims_shards.hot_shard_gap(sim, m.start, m.report)
     if e.check == "theory":
         return {"mmc": _mmc_gap, "che": _che_gap, "db_reads": _db_reads_gap,
-                "cdn_latency": _cdn_latency_gap, "origin_load": _origin_load_gap}[e.of or "mmc"](e, m)
+                "cdn_latency": _cdn_latency_gap, "origin_load": _origin_load_gap,
+                "backlog": claims_queue.backlog_gap, "drain": claims_queue.drain_gap,
+                "jobs": claims_queue.jobs_gap}[e.of or "mmc"](e, m)
     if e.check == "hit_ratio":
         return _hit_ratio(e, m)
     if e.check == "audit":
@@ -202,6 +204,8 @@ def _share(e: Expect, m: Moment) -> float:
 
 def _count(e: Expect, m: Moment, node: Any) -> float:
     rep = m.report
+    if e.of in claims_queue.JOB_COUNTS:
+        return claims_queue.count(e, m)
     if e.of == "queue":
         return float(node.queue) if node else float("nan")
     if e.of == "arrivals":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from visualizer.i18n_audit import AUDIT_STRINGS
 from visualizer.i18n_shards import SHARD_STRINGS
+from visualizer.i18n_queue import QUEUE_STRINGS
 from visualizer.i18n_sites import SITE_STRINGS
 from visualizer.sim import registry
 
@@ -313,6 +314,7 @@ STRINGS: dict[str, dict[str, str]] = {
 STRINGS.update(SITE_STRINGS)           # data centres and their theory cards: i18n_sites.py
 STRINGS.update(AUDIT_STRINGS)          # the capstone's audit card: i18n_audit.py
 STRINGS.update(SHARD_STRINGS)          # database shards and their theory card: i18n_shards.py
+STRINGS.update(QUEUE_STRINGS)          # the message queue's tube, charts and card: i18n_queue.py
 
 
 def fact(key: str, value: str, lang: str, group: str = "extra") -> tuple[str, str]:

@@ -12,6 +12,7 @@ import networkx as nx
 
 from visualizer.errors import ScenarioError, did_you_mean
 from visualizer.audit import LINES
+from visualizer.claims_queue import JOB_COUNTS
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
@@ -222,11 +223,11 @@ def _check_beat(sc: Scenario, path: str | Path, ids: Ids, sites: set[str], g: nx
             if not g.has_edge(src, dst):
                 raise ScenarioError(path, f"{key}.highlight[{j}]", f"no link '{ref}'")
         else:
-            _node_ref(path, f"{key}.highlight[{j}]", ref, ids)
+            _beat_ref(sc, path, f"{key}.highlight[{j}]", ref, ids, i)
     if beat.node is not None and cmd is not None and cmd.on_site:
         site_ref(path, f"{key}.node", beat.node, sites)
     elif beat.node is not None:
-        _node_ref(path, f"{key}.node", beat.node, ids)
+        _beat_ref(sc, path, f"{key}.node", beat.node, ids, i)
     for j, e in enumerate(beat.expect):
         _check_expect(path, f"{key}.expect[{j}]", ids, e, sites)
     if beat.wait and (cmd is None or not cmd.waitable):
@@ -247,15 +248,16 @@ def _check_beat_target(path: str | Path, key: str, ids: Ids, g: nx.DiGraph, beat
     """The node a beat names must be of a kind that accepts its action."""
     a = beat.action
     allowed = sorted(s.kind for s in reg.kinds() if a in s.actions)
-    if beat.node is not None and a not in ("set_rate",) and ids[beat.node] not in allowed:
+    node = _template(beat.node, ids) if beat.node is not None else None
+    if node is not None and a not in ("set_rate",) and ids[node] not in allowed:
         raise ScenarioError(path, f"{key}.action", f"'{a}' makes no sense for {beat.node} "
-                            f"(a {ids[beat.node]}); it needs a {' or '.join(allowed)}")
+                            f"(a {ids[node]}); it needs a {' or '.join(allowed)}")
     if a == "add_cache" and beat.node is None and len(_with(ids, reg.CACHE)) != 1:
         raise ScenarioError(path, f"{key}.node", "add_cache needs the id of the cache to copy")
     if a == "add_server" and beat.node is None and len(_with(ids, reg.BALANCER)) != 1:
         raise ScenarioError(path, f"{key}.node", "add_server needs the load balancer's id")
-    if a == "remove_server" and beat.node is not None:
-        if not any(reg.has_role(ids[p], reg.BALANCER) for p in g.predecessors(beat.node)):
+    if a == "remove_server" and node is not None:
+        if not any(reg.has_role(ids[p], reg.BALANCER) for p in g.predecessors(node)):
             raise ScenarioError(path, f"{key}.node", f"'{beat.node}' is not behind a load balancer")
     if a == "recover_data":
         primaries = [n for n, k in ids.items() if k == "db_primary"]
@@ -289,6 +291,8 @@ def _check_expect(path: str | Path, key: str, ids: Ids, e: Expect, sites: set[st
         raise ScenarioError(path, f"{key}.of", f"a rate is one of {', '.join(RATES)}, not '{e.of}'")
     if e.check == "count" and e.of not in COUNTS:
         raise ScenarioError(path, f"{key}.of", f"a count is one of {', '.join(COUNTS)}, not '{e.of}'")
+    if e.check == "count" and e.of in JOB_COUNTS and not _with(ids, reg.QUEUE):
+        raise ScenarioError(path, f"{key}.of", f"a count of '{e.of}' needs a queue in the design")
     if e.check == "theory":
         _check_theory(path, key, ids, e)
     if e.check == "audit" and e.of is not None and e.of not in LINES:
@@ -319,6 +323,34 @@ def _check_theory(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
         raise ScenarioError(path, f"{key}.of", f"a theory claim of \"{e.of}\" needs a cache in the design")
     if e.of in ("cdn_latency", "origin_load") and len(_with(ids, reg.EDGE)) != 1:
         raise ScenarioError(path, f"{key}.of", f"a theory claim of \"{e.of}\" needs one CDN edge in the design")
+    _check_queue_claim(path, key, ids, e)
+
+
+def _check_queue_claim(path: str | Path, key: str, ids: Ids, e: Expect) -> None:
+    """"backlog" and "drain" compare one queue (named, or the only one); "jobs" needs a queue."""
+    if e.of not in ("backlog", "drain", "jobs"):
+        return
+    queues = _with(ids, reg.QUEUE)
+    if not queues:
+        raise ScenarioError(path, f"{key}.of", f"a theory claim of \"{e.of}\" needs a queue in the design")
+    if e.of != "jobs" and e.node is None and len(queues) != 1:
+        raise ScenarioError(path, f"{key}.node", f"a theory claim of \"{e.of}\" names one of the queues")
+
+
+def _beat_ref(sc: Scenario, path: str | Path, key: str, ref: str, ids: Ids, i: int) -> None:
+    """A node a beat names: one of the file's, or, after a beat that adds a node (add_worker,
+    add_server, ...), a copy that beat may have made (worker1 -> worker3)."""
+    added = any(b.action.startswith("add_") for b in sc.timeline[:i])
+    if not (added and _may_appear(ref, ids)):
+        _node_ref(path, key, ref, ids)
+
+
+def _template(ref: str, ids: Ids) -> str:
+    """The file's node a beat's node is (or, for a copy a run adds, the first of its prefix)."""
+    if ref in ids:
+        return ref
+    prefix = ref.rstrip("0123456789")
+    return next(i for i in ids if i.rstrip("0123456789") == prefix and i != prefix)
 
 
 def _may_appear(ref: str, ids: Ids) -> bool:

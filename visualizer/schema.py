@@ -137,10 +137,12 @@ class Link(Strict):
 
 CHECKS = ("status", "role", "tier", "address", "lb_view", "event", "no_event", "rate", "share", "count",
           "utilization", "hit_ratio", "theory", "audit")
-THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load", "keys_moved", "hot_shard")     # what a theory claim compares (docs/lessons.md)
+THEORIES = ("mmc", "che", "db_reads", "cdn_latency", "origin_load", "keys_moved", "hot_shard",
+            "backlog", "drain", "jobs")     # what a theory claim compares (docs/lessons.md)
 RATES = ("generated", "completed", "failed", "stale_reads", "error_rate", "p95_ms")
 COUNTS = ("lost_writes", "stale_reads", "queue", "in_flight", "arrivals", "sessions_lost", "logins",
-          "sessions", "fraction_moved", "hot_shard_share")
+          "sessions", "fraction_moved", "hot_shard_share", "depth", "oldest_s", "published", "processed",
+          "redelivered", "refused")
 
 
 class Expect(Strict):
@@ -183,7 +185,7 @@ class Beat(Strict):
     caption: Text | None = None
     highlight: list[str] = Field(default_factory=list)
     theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites", "sharding",
-                    "audit"] | None = None
+                    "queue", "audit"] | None = None
     speed: Speed | None = None
     expect: list[Expect] = Field(default_factory=list)
 

@@ -9,10 +9,12 @@ import pygame
 from visualizer.i18n import t
 from visualizer.render.fonts import text
 from visualizer.render.style import Color, Palette
+from visualizer.sim.jobs_view import QUEUE_COLUMNS
 from visualizer.sim.snapshot import SERIES_COLUMNS, Snapshot
 
 WINDOW_S = 60
 COL = {name: i for i, name in enumerate(SERIES_COLUMNS)}
+JOB_COL = {name: i for i, name in enumerate(QUEUE_COLUMNS)}
 
 
 def _fmt_pct(x: float) -> str:
@@ -40,7 +42,8 @@ def tiles(snap: Snapshot, lang: str) -> list[tuple[str, str, str]]:
 def draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang: str, scale: float,
                pal: Palette) -> None:
     """Numbers on top, then throughput, error rate and latency percentiles over the last minute
-    (and, in a design with caches or CDN edges, the hit ratio); in a panel too small for them,
+    (and, in a design with caches or CDN edges, the hit ratio; with a queue, its depth and its
+    oldest job's age); in a panel too small for them,
     what fits (nothing is drawn outside `rect`)."""
     if rect.width <= 0 or rect.height <= 0:
         return
@@ -72,11 +75,13 @@ def _draw_panel(surface: pygame.Surface, rect: pygame.Rect, snap: Snapshot, lang
     rows = _window(snap.series)
     remaining = rect.bottom - pad - y
     hits = snap.caching is not None             # a design with caches or CDN edges: a hit-ratio chart too
-    chart_h = max(30, remaining // (4 if hits else 3))
+    jobs = job_window(snap)                     # a design with a queue: its depth and oldest job's age
+    chart_h = max(30, remaining // (3 + hits + (2 if jobs is not None else 0)))
     if inner_w < 1 or y >= rect.bottom:
         return                                   # no room for the charts
-    key = (rows.tobytes(), inner_w, chart_h, lang, pal, round(s, 3), hits)
-    charts = _charts_cached(key, inner_w, chart_h, lang, pal, s, rows, hits)
+    key = (rows.tobytes(), inner_w, chart_h, lang, pal, round(s, 3), hits,
+           None if jobs is None else jobs.tobytes())
+    charts = _charts_cached(key, inner_w, chart_h, lang, pal, s, rows, hits, jobs)
     surface.blit(charts, (x0, y))
     _live_values(surface, snap, lang, x0 + inner_w, inner_w, y, chart_h, pal, s)
 
@@ -101,6 +106,12 @@ def _live_values(surface: pygame.Surface, snap: Snapshot, lang: str, right: int,
         values += ("—" if ratio is None else f"{100 * ratio:.0f}%",)
         colors += (pal.ok,)
         titles += ("m.hit_ratio",)
+    if snap.jobs is not None:
+        depth = sum(q.depth for q in snap.jobs.queues)
+        oldest = max((q.oldest_s for q in snap.jobs.queues), default=0.0)
+        values += (f"{depth:,}", f"{oldest:.1f} s")
+        colors += (pal.queue, pal.write)
+        titles += ("m.queue_depth", "m.oldest_job")
     for k, (v, c) in enumerate(zip(values, colors)):
         surf = text(v, round(13 * s), c, True)
         title_w = text(t(titles[k], lang), round(14 * s), pal.text, True).get_width()
@@ -122,13 +133,27 @@ def recent_hit_ratio(snap: Snapshot) -> float | None:
     return hits / looked if looked > 0 else None
 
 
+def job_window(snap: Snapshot) -> np.ndarray | None:
+    """The last minute of (depth, oldest job's age) per second over every queue (None: no queue)."""
+    if snap.jobs is None:
+        return None
+    n = min((len(q.series) for q in snap.jobs.queues), default=0)
+    out = np.zeros((min(n, WINDOW_S), 2))
+    for q in snap.jobs.queues:
+        if n:
+            tail = q.series[n - len(out):n]
+            out[:, 0] += tail[:, JOB_COL["depth"]]
+            out[:, 1] = np.maximum(out[:, 1], tail[:, JOB_COL["oldest_s"]])
+    return out
+
+
 def _charts_cached(key: tuple, w: int, h: int, lang: str, pal: Palette, s: float, rows: np.ndarray,
-                   hits: bool = False) -> pygame.Surface:
+                   hits: bool = False, jobs: np.ndarray | None = None) -> pygame.Surface:
     """Redraw the charts only when the series (one row per simulated second) has changed."""
     hit = _CACHE.get(key)
     if hit is not None:
         return hit
-    surf = pygame.Surface((w, (4 if hits else 3) * h), pygame.SRCALPHA)
+    surf = pygame.Surface((w, (3 + hits + (2 if jobs is not None else 0)) * h), pygame.SRCALPHA)
     done = rows[:, COL["completed"]] if len(rows) else rows
     failed = rows[:, COL["failed"]] if len(rows) else rows
     finished = np.maximum(done + failed, 1) if len(rows) else rows
@@ -141,6 +166,9 @@ def _charts_cached(key: tuple, w: int, h: int, lang: str, pal: Palette, s: float
     ]
     if hits:        # per second; NaN (no lookup that second) leaves a gap rather than a fall to 0
         plots.append(("m.hit_ratio", [(100.0 * rows[:, COL["hit_ratio"]] if len(rows) else rows, pal.ok)], "ratio"))
+    if jobs is not None:
+        plots.append(("m.queue_depth", [(jobs[:, 0], pal.queue)], "jobs"))
+        plots.append(("m.oldest_job", [(jobs[:, 1], pal.write)], "s"))
     for k, (title, lines, unit) in enumerate(plots):
         _plot(surf, pygame.Rect(0, k * h, w, h), t(title, lang), lines, unit, pal, s)
     if len(_CACHE) > 8:
@@ -162,7 +190,7 @@ def _plot(surf: pygame.Surface, box: pygame.Rect, title: str, lines: list[tuple[
     values = [np.nan_to_num(v, nan=0.0, posinf=0.0, neginf=0.0) for v in raw]
     top = max((float(v.max()) for v in values if len(v)), default=0.0)
     top = 100.0 if unit == "ratio" else _nice(top if unit != "pct" else max(top, 5.0))
-    label = f"{top:g}" + {"pct": "%", "ratio": "%", "ms": " ms", "count": "/s"}[unit]
+    label = f"{top:g}" + {"pct": "%", "ratio": "%", "ms": " ms", "count": "/s", "jobs": "", "s": " s"}[unit]
     surf.blit(text(label, round(11 * s), pal.text_dim), (area.left + round(4 * s), area.top + round(2 * s)))
     for frac in (0.5,):
         yy = area.bottom - frac * area.height

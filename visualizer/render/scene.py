@@ -9,7 +9,7 @@ from typing import Protocol, Sequence
 import pygame
 
 from visualizer.i18n import t
-from visualizer.render import charts, dots as dotmod, nodes as nodemod, shards as shardmod
+from visualizer.render import charts, dots as dotmod, nodes as nodemod, queue_view, shards as shardmod
 from visualizer.render.bands import draw_bands
 from visualizer.render.fonts import text, ui_scale, wrap
 from visualizer.render.layout import PROJECTOR_CARD_TEXT, REMOVED, Layout, compute_layout, regions
@@ -107,6 +107,11 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
         shardmod.draw_halo(surface, snap, lay, still=view.reduce_motion)
     LAST.extra["card_text_px"] = nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected,
                                                     view.highlight, still=view.reduce_motion)
+    if snap.jobs is not None:
+        drawn = queue_view.draw_jobs(surface, snap, snap.jobs, view.lang, lay, pal, view.speed,
+                                     view.reduce_motion)
+        LAST.extra["job_dots"], LAST.extra["busy_cells"] = drawn.job_dots, drawn.busy_cells
+        LAST.extra["tube_cells"] = sum(n for _, n in drawn.tubes.values())
     spr = dotmod.sprites(lay.dot_r, pal)
     pos, shown, sprite = dotmod.dot_positions(snap.dots, lay)
     LAST.dots = dotmod.blit_dots(surface, pos, shown, sprite, spr)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from visualizer.sim.shard_view import ShardingView
+if TYPE_CHECKING:
+    from visualizer.sim.jobs_view import Jobs
 
 # Request phases in RequestDots.phase
 ON_LINK, QUEUED, IN_SERVICE, WAITING_DB = 0, 1, 2, 3
@@ -185,6 +188,7 @@ class Snapshot:
     sharding: ShardingView | None = None   # a sharded design: its shards, load and last resharding
     session_losses: tuple[tuple[str, float, int, int], ...] = ()   # crashes of session holders:
     # (id, when, sessions lost, live sessions everywhere just before), latest last
+    jobs: "Jobs | None" = None        # a design with a message queue: its queues, workers, jobs moving
 
     def index(self, node_id: str) -> int:
         """Position of a node in `nodes` (ValueError if absent)."""

@@ -13,6 +13,7 @@ from visualizer.sim import registry, shard_view, sites
 from visualizer.sim.caching_view import caching
 from visualizer.sim.components.balancer import Backend
 from visualizer.sim.components.database import Database
+from visualizer.sim.jobs_view import jobs
 from visualizer.sim.nodes import Node
 from visualizer.sim.report import percentiles
 from visualizer.sim.window import WINDOW_S
@@ -138,7 +139,8 @@ def snapshot(sim: "Simulation") -> Snapshot:
                     links=_links(sim), dots=dots(sim, now), recent=recent, metrics=m,
                     events=cache["events"], series=_series(sim, now), caching=caching(sim),
                     sites=sites.views(sim), sharding=shard_view.view(sim),
-                    session_losses=tuple(sim.sessions.crashes) if sim.sessions is not None else ())
+                    session_losses=tuple(sim.sessions.crashes) if sim.sessions is not None else (),
+                    jobs=jobs(sim))
 
 
 def _series(sim: "Simulation", now: float) -> np.ndarray:

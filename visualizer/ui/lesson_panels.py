@@ -21,6 +21,7 @@ from visualizer.ui.base import panel
 from visualizer.ui.audit_card import audit_lines
 from visualizer.ui.cache_cards import cache_lines, cdn_lines
 from visualizer.ui.shard_cards import shard_lines
+from visualizer.ui.queue_cards import queue_lines
 from visualizer.ui.site_cards import sessions_lines, sites_lines
 
 
@@ -102,6 +103,8 @@ def theory_lines(kind: str, player: LessonPlayer, snap: Snapshot, lang: str) -> 
         return audit_lines(player.sim, lang)
     if kind == "sharding":
         return shard_lines(snap, lang)
+    if kind == "queue":
+        return queue_lines(snap, lang)
     return _replication(player, snap, lang)
 
 

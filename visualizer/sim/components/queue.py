@@ -27,6 +27,9 @@ from visualizer.sim.report import LatencyHistogram
 if TYPE_CHECKING:
     from visualizer.sim.components.worker import Worker
 
+DEEP = 10      # a backlog this deep that runs dry is noted in `drained` (the drain-time claim)
+MOVES_S = 2.0  # how long a publish or a delivery is kept for the picture
+
 
 class Job:
     """One background job: when it was published, its delivery count, where it is."""
@@ -60,6 +63,15 @@ class JobQueue(Node):
         self.rr = 0                        # where the next delivery starts looking for a slot
         self.latencies = LatencyHistogram()   # ms from publish to acknowledgement
         self.depth_series: list[int] = []  # depth at the end of each whole second
+        # more per-second samples (the picture, the queue card and the lesson claims read them):
+        self.pub_series: list[int] = []    # published so far
+        self.age_series: list[float] = []  # the oldest waiting job's age, s
+        self.busy_series: list[float] = []  # its workers' busy slot-seconds so far
+        self.slots_series: list[int] = []  # slots of its workers up
+        self.deep = False                  # a backlog of DEEP jobs or more since it last ran dry
+        self.drained: list[tuple[float, int]] = []   # (when, published then) each such backlog ran dry
+        self.moves: deque[tuple[float, int, int]] = deque()   # the last MOVES_S s of publishes and
+        # deliveries, (when, from idx, to idx): the picture flies them along the link in viewing time
 
     def wire(self) -> None:
         """The workers it links to, in link order."""
@@ -72,9 +84,21 @@ class JobQueue(Node):
 
     def _sample(self, _: Any) -> None:
         self.depth_series.append(self.depth)
+        self.pub_series.append(self.published)
+        self.age_series.append(self.oldest_age_s())
+        self.busy_series.append(sum(w.busy_seconds() for w in self.workers))
+        self.slots_series.append(sum(w.slots for w in self.workers if w.status == UP))
         self.model.push(self.model.time + 1.0, self._sample, None)
 
     # ---- jobs in --------------------------------------------------------------------------------
+
+    def moved(self, src: int, dst: int) -> None:
+        """A job set off now from node index src to dst (only drawn, never counted)."""
+        now = self.model.time
+        moves = self.moves
+        while moves and moves[0][0] < now - MOVES_S:
+            moves.popleft()
+        moves.append((now, src, dst))
 
     def publish(self, job: Job) -> None:
         """A job reaches the queue (an event): stored, or refused."""
@@ -98,6 +122,15 @@ class JobQueue(Node):
         self.depth += 1
         if self.depth > self.max_depth:
             self.max_depth = self.depth
+        if self.depth >= DEEP:
+            self.deep = True
+
+    def _less(self) -> None:
+        """One visible job fewer; a backlog that runs dry is noted (when, published then)."""
+        self.depth -= 1
+        if not self.depth and self.deep:
+            self.deep = False
+            self.drained.append((self.model.time, self.published))
 
     # ---- jobs out -------------------------------------------------------------------------------
 
@@ -124,7 +157,7 @@ class JobQueue(Node):
             job = self.ready.popleft()
             if not job.done:
                 job.visible = False
-                self.depth -= 1
+                self._less()
                 return job
 
     def _lease(self, job: Job, w: "Worker") -> None:
@@ -132,6 +165,7 @@ class JobQueue(Node):
         job.attempt += 1
         self.leased[job.id] = job
         self.model.push(now + self.visibility_s, self._expire, (job, job.attempt))
+        self.moved(self.idx, w.idx)
         w.take(job, now + self.lat[w.id])
 
     def _expire(self, arg: tuple[Job, int]) -> None:
@@ -158,7 +192,7 @@ class JobQueue(Node):
             del self.leased[job.id]
         if job.visible:
             job.visible = False
-            self.depth -= 1
+            self._less()
 
     def restart(self, now: float) -> None:
         super().restart(now)

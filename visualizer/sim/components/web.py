@@ -91,6 +91,7 @@ class WebServer(Server):
         if self.arrivals - self.dropped > before and model.draws.uniform() < self.publish_ratio:
             q = self.job_queue
             now = model.time
+            q.moved(self.idx, q.idx)  # type: ignore[union-attr]
             model.push(now + self.lat[q.id], q.publish, Job(now))  # type: ignore[union-attr]
 
     def _wire_store_first(self) -> None:

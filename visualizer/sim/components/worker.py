@@ -31,6 +31,18 @@ class Worker(Node):
         self.busy = 0
         self.queue: JobQueue | None = None   # set by the queue that links to it
         self.done_jobs = 0
+        self.busy_area = 0.0                 # busy slot-seconds up to busy_t
+        self.busy_t = 0.0
+
+    def _touch(self) -> None:
+        """Bring busy_area up to now (before `busy` changes)."""
+        now = self.model.time
+        self.busy_area += self.busy * (now - self.busy_t)
+        self.busy_t = now
+
+    def busy_seconds(self) -> float:
+        """Busy slot-seconds since the start: the utilisation's numerator over any span."""
+        return self.busy_area + self.busy * (self.model.time - self.busy_t)
 
     def service_time(self) -> float:
         d = self.model.draws
@@ -43,6 +55,7 @@ class Worker(Node):
 
     def take(self, job: "Job", arrives: float) -> None:
         """A slot is reserved now for `job`, which gets here at `arrives`."""
+        self._touch()
         self.busy += 1
         self.model.push(arrives + self.service_time(), self._finish, (job, self.token))
 
@@ -51,6 +64,7 @@ class Worker(Node):
         if token != self.token:
             return                          # it went down meanwhile: the job is forgotten
         q = self.queue
+        self._touch()
         self.busy -= 1
         self.done_jobs += 1
         if q is not None:
@@ -58,11 +72,13 @@ class Worker(Node):
             q.dispatch()
 
     def crash(self, now: float) -> list[Any]:
+        self._touch()
         self.busy = 0
         return []
 
     def restart(self, now: float) -> None:
         super().restart(now)
+        self._touch()
         self.busy = 0
         if self.queue is not None:
             self.queue.dispatch()
