@@ -294,3 +294,17 @@ def test_a_frame_with_shards_draws_bars_halo_and_moving_keys() -> None:
     draw_frame(surface, snap, ViewState(lang="ko"))
     rows = [r for lang in ("en", "ko") for r, _ in shard_lines(snap, lang)]
     assert any("75%" in r for r in rows) and any("p_hot" in r for r in rows)
+
+
+def test_a_cache_in_front_of_shards_judges_staleness_against_the_shard_that_owns_the_key() -> None:
+    data = design(2, replicas=0, database={"shard_key": "user"}, traffic={"read_ratio": 0.5})
+    data["nodes"].append({"id": "cache", "kind": "cache", "capacity": 2000, "on_write": "none"})
+    data["links"] += [{"from": "web1", "to": "cache"}, {"from": "cache", "to": "p0"}, {"from": "cache", "to": "p1"}]
+    sim = build(data)
+    cache = sim.by_id["cache"]
+    for user, key in ((1, 0), (0, 1), (3, 2), (2, 3)):          # user's shard != key % 2
+        owner = sim.shards.clusters[sim.shards.owner(user)]
+        assert cache.cluster_of(request(sim, key, user)) is owner
+    sim.run_until(20.0)
+    sim.check_conservation()
+    assert cache.stale_hits > 0                      # no invalidation: hits do serve old values

@@ -45,9 +45,15 @@ class Cache(Holder):
         self.calls_out = bool(dbs)
         self.call_lat = self.lat[dbs[0].id] if dbs else 0.0
 
-    def cluster_of(self, key: int) -> "Cluster":
+    def cluster_of(self, req: "Request") -> "Cluster":
+        """The cluster holding the request's key: the owning shard in a sharded design."""
         clusters = self.clusters
-        return clusters[0] if len(clusters) == 1 else clusters[key % len(clusters)]
+        if len(clusters) == 1:
+            return clusters[0]
+        shards = self.model.shards
+        if shards is not None:
+            return shards.clusters[shards.owner(req.user if shards.by_user else req.key)]
+        return clusters[req.key % len(clusters)]
 
     # ---- a read ---------------------------------------------------------------------------------
 
@@ -58,7 +64,7 @@ class Cache(Holder):
         if entry is not None:
             self.hits += 1
             model.stats.lookup(now, True)
-            if self.cluster_of(req.key).key_last.get(req.key, 0) > entry[0]:
+            if self.cluster_of(req).key_last.get(req.key, 0) > entry[0]:
                 self.stale_hits += 1
                 self.oldest_stale_s = max(self.oldest_stale_s, now - entry[1])
                 req.stale = True
@@ -71,7 +77,7 @@ class Cache(Holder):
         shards = self.model.shards
         if shards is not None and len(self.clusters) > 1:
             return shards.route(req, self)          # the shard owning the key (or user)
-        return self.cluster_of(req.key).route(req, self)
+        return self.cluster_of(req).route(req, self)
 
     def on_answer(self, req: "Request", t: float) -> bool:
         """The database read the value (as its service began): keep it, then answer the web server."""
