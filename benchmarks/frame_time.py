@@ -2,7 +2,7 @@
 scenario at several speeds and a 14-server design; the drawing alone with 1,000 and 5,000 dots;
 and startup to first frame.
 
-Run: .venv/bin/python benchmarks/frame_time.py [--quick]
+Run: .venv/bin/python benchmarks/frame_time.py [--quick] [--only NAME,NAME]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from visualizer.app import App  # noqa: E402
+from visualizer.heap import FramePacedGC  # noqa: E402
 from visualizer.scenario import load  # noqa: E402
 from visualizer.sim.snapshot import IN_SERVICE, ON_LINK, QUEUED, RequestDots, Snapshot  # noqa: E402
 
@@ -149,15 +150,15 @@ def whole_frames(sc, speed: float, frames: int, size=(1920, 1080)) -> tuple[np.n
     screen = pygame.display.set_mode(size)
     app = App(lambda: LessonPlayer(sc), sc, speed=speed)
     times = []
+    heap = FramePacedGC()
     for k in range(frames + WARMUP):
         t0 = time.perf_counter()
         app.advance_frame(1 / 60, screen)
         pygame.display.flip()
+        heap.after_frame() if k else heap.start()      # as App.run does, inside the frame
         times.append(time.perf_counter() - t0)
-        if k == WARMUP:
-            gc.collect()
-            gc.freeze()
     running = app.view.running_speed if app.view.running_speed is not None else speed
+    heap.stop()
     gc.unfreeze()
     return np.array(times[WARMUP:]) * 1000.0, running
 
@@ -170,8 +171,16 @@ def main() -> int:
 
     print("whole frames at 1920x1080 on the real model (step + snapshot + draw + flip)")
     print(f"{'scenario':>18} {'speed':>7} {'runs at':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
-    cases = [(name, sc, sp) for name, sc in bundled() for sp in SPEEDS]
-    cases.append(("14 servers", fourteen_servers(), 20.0))
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv[:-1] else None
+    cases = [(name, sc, sp) for name, sc in bundled() for sp in SPEEDS if only is None or name in only]
+    if only is None or "14" in only:
+        cases.append(("14 servers", fourteen_servers(), 20.0))
+    if only is not None:
+        for name, sc, sp in cases:
+            ms, running = whole_frames(sc, sp, 60 if quick else 300)
+            print(f"{name:>18} {sp:>6g}x {running:>7.3g}x {np.percentile(ms, 50):8.2f} "
+                  f"{np.percentile(ms, 95):8.2f} {ms.max():8.2f}", flush=True)
+        return 0
     for name, sc, sp in cases:
         ms, running = whole_frames(sc, sp, 60 if quick else 300)
         print(f"{name:>18} {sp:>6g}x {running:>7.3g}x {np.percentile(ms, 50):8.2f} "

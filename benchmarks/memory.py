@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pygame  # noqa: E402
 
 from visualizer.app import App  # noqa: E402
+from visualizer.heap import FramePacedGC  # noqa: E402
 from visualizer.lesson import LessonPlayer  # noqa: E402
 from visualizer.scenario import load  # noqa: E402
 
@@ -37,8 +38,11 @@ def session(rate: float, hours: float, screen: pygame.Surface) -> None:
     t0, mark, first_hour = time.perf_counter(), 0.0, None
     print(f"sandbox at {rate:g} requests/s, asked 100x")
     print(f"{'sim min':>8} {'RSS MB':>8} {'held MB':>8} {'checkpoints':>12} {'runs at':>8} {'wall s':>7}")
+    heap, frames = FramePacedGC(), 0
     while app.player.time < hours * 3600:
         app.advance_frame(1 / 60, screen)
+        heap.after_frame() if frames else heap.start()       # the collector as App.run paces it
+        frames += 1
         if app.player.time >= mark:
             tl = app.player.timeline
             running = app.view.running_speed or app.view.speed
@@ -48,6 +52,7 @@ def session(rate: float, hours: float, screen: pygame.Surface) -> None:
                 first_hour = rss_mb()
             mark += 600
     end = rss_mb()
+    heap.stop()
     if first_hour is not None and hours > 1:
         print(f"growth after the first hour: {(end - first_hour) / (hours - 1):.1f} MB per simulated hour")
 

@@ -186,3 +186,30 @@ def test_a_heavy_picture_leaves_the_model_less_of_the_frame():
     for _ in range(30):
         g.drawn(0.030)                                      # slower than a frame by itself
     assert g.allow(10.0) == pytest.approx(g.least_s / 0.05)
+
+
+def test_the_governor_plans_for_the_dearest_recent_frame_so_a_checkpoint_frame_is_not_late():
+    from visualizer.player import DEAR_FRAMES, Governor
+
+    g = Governor(budget_s=0.009)
+    for _ in range(10):
+        g.measured(1.0, 0.003, 1_000)                  # 3 µs an event, 1,000 events a simulated s
+    cheap = g.allow(10.0)
+    assert cheap == pytest.approx(3.0)
+    g.measured(1.0, 0.006, 1_000)                      # one frame also pickled a checkpoint
+    assert g.allow(10.0) == pytest.approx(1.5)         # planned at its cost, not the mean's
+    for _ in range(DEAR_FRAMES):
+        g.measured(1.0, 0.003, 1_000)
+    assert g.allow(10.0) == pytest.approx(cheap, rel=0.01)   # forgotten once out of the window
+
+
+def test_the_window_runs_the_collector_between_frames_and_gives_it_back(screen):
+    """No collection can stall a frame half way: while App.run runs, the automatic collector is
+    off (young objects are collected after each flip), and it is on again afterwards."""
+    app = sandbox_app(speed=10.0)
+    seen = []
+    app.add_tick_hook(lambda a, dt: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    app.run(screen, max_frames=40)
+    assert seen and not any(seen[1:]), "off from the first frame's end on"
+    assert gc.isenabled()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import time
@@ -12,6 +11,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
 
 import pygame  # noqa: E402
 
+from visualizer.heap import FramePacedGC  # noqa: E402
 from visualizer.i18n import other, t  # noqa: E402
 from visualizer.player import Forward, Governor, Pace, Player, Rewind  # noqa: E402
 from visualizer.render.fonts import ui_scale  # noqa: E402
@@ -248,7 +248,7 @@ class App:
         self.close_overlays()
         self.rate_slider.set(float(self._snap.metrics.rate) or 1.0)
         self.toast(t("toast.restart", self.view.lang))
-        _freeze_heap(full=False)
+        FramePacedGC.settle(full=False)     # the old session was freed without the collector
 
     def switch(self, scenario: Scenario, make_player: Callable[[], Player]) -> None:
         """Restart on another scenario or lesson (the lesson menu); the titles follow."""
@@ -423,25 +423,21 @@ class App:
         """The loop: drain events, tick, draw, flip; returns the exit code."""
         clock = pygame.time.Clock()
         frames = 0
-        while self.running:
-            for event in pygame.event.get():
-                self.handle_event(event)
-            screen = pygame.display.get_surface() or screen
-            self.advance_frame(clock.tick(60) / 1000.0, screen)
-            pygame.display.flip()
-            frames += 1
-            if frames == 1:
-                _freeze_heap()
-            if max_frames is not None and frames >= max_frames:
-                break
+        heap = FramePacedGC()
+        try:
+            while self.running:
+                for event in pygame.event.get():
+                    self.handle_event(event)
+                screen = pygame.display.get_surface() or screen
+                self.advance_frame(clock.tick(60) / 1000.0, screen)
+                pygame.display.flip()
+                frames += 1
+                if frames == 1:
+                    heap.start()
+                else:
+                    heap.after_frame()
+                if max_frames is not None and frames >= max_frames:
+                    break
+        finally:
+            heap.stop()
         return EXIT_OK
-
-
-def _freeze_heap(full: bool = True) -> None:
-    """Move everything alive now out of the collector's view: no long GC pauses mid-frame.
-    What an earlier freeze kept (a previous session, after a restart) is released first; after a
-    restart the old session was disposed (freed without the collector), so a young-generation
-    collection is enough and the switch costs no full pass over the heap."""
-    gc.unfreeze()
-    gc.collect() if full else gc.collect(1)
-    gc.freeze()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from visualizer.sim.snapshot import Snapshot
+
+DEAR_FRAMES = 20           # the governor plans for the dearest event cost of this many recent frames
 
 
 class Player(Protocol):
@@ -39,12 +42,15 @@ class Governor:
     least_s: float = 0.003             # the model's share however heavy the picture
     rest_s: float = 0.0                # wall seconds the rest of a frame (snapshot, drawing) takes, smoothed
     per_event: float = 0.0             # wall seconds an event costs, smoothed
+    dear: deque = field(default_factory=lambda: deque(maxlen=DEAR_FRAMES))   # recent frames' costs
     events_per_s: float = 0.0          # events a simulated second holds now, smoothed
     shown: float | None = None         # the running speed on screen, smoothed; None: as asked
 
     def allow(self, sim_dt: float) -> float:
         """The simulated time this frame may advance, at most `sim_dt`."""
-        cost = self.per_event * self.events_per_s         # wall seconds per simulated second
+        # wall seconds per simulated second, planned for the dearest of the last frames (one that
+        # also took a checkpoint), so a frame's step rarely outruns the budget
+        cost = max(self.per_event, max(self.dear, default=0.0)) * self.events_per_s
         budget = min(self.budget_s, max(self.least_s, self.frame_s - self.rest_s))
         return sim_dt if cost <= 0 else min(sim_dt, budget / cost)
 
@@ -57,6 +63,7 @@ class Governor:
         counted per event, so a frame that ran little does not inflate it."""
         if events >= 50:
             self.per_event = _smooth(self.per_event, wall_s / events)
+            self.dear.append(wall_s / events)
         if sim_dt > 1e-6 and events:
             self.events_per_s = _smooth(self.events_per_s, events / sim_dt)
 
