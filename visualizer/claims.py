@@ -60,6 +60,11 @@ def check(e: Expect, m: Moment) -> tuple[bool, str]:
     return ok, f"{value:.4g}"
 
 
+def measure(e: Expect, m: Moment) -> Any:
+    """What a claim of this kind measures at this moment (a number, or a status for the others)."""
+    return _measure(e, m)
+
+
 def _measure(e: Expect, m: Moment) -> Any:
     snap = m.player.sim.snapshot()
     node = next((n for n in snap.nodes if n.id == e.node), None)

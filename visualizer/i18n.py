@@ -135,6 +135,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # kind-specific facts in the inspector (NodeView.extra)
     "extra.applied": {"en": "writes applied", "ko": "반영한 쓰기"},
     "extra.role": {"en": "role", "ko": "역할"},
+    "predict.ask": {"en": "Your guess: press 1-{n} (Next shows the answer)", "ko": "예상해 보세요: 1-{n} 키 (다음 키는 답 보기)"},
+    "predict.watch": {"en": "Now watch the model...", "ko": "이제 모델을 지켜보세요..."},
+    "predict.do": {"en": "Now do what the caption asks, and watch", "ko": "이제 자막대로 해 보고 지켜보세요"},
     "extra.lost_writes": {"en": "lost writes", "ko": "유실된 쓰기"},
     "extra.algorithm": {"en": "algorithm", "ko": "분산 방식"},
     "extra.backends": {"en": "servers behind it", "ko": "뒤의 서버"},

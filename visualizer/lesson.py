@@ -39,6 +39,7 @@ class LessonPlayer:
     done_at: float | None = None         # when the current beat's task was done (None: waiting)
     ended: bool = False                  # on the summary card, after the last beat
     summary_at: float | None = None      # when this history reached the summary card (None: not yet)
+    picks: dict[int, int] = field(default_factory=dict)   # beat -> the choice picked on its question
     timeline: Timeline = field(init=False)
 
     def __post_init__(self) -> None:
@@ -132,6 +133,18 @@ class LessonPlayer:
         self._forget_future()
         self._check_done()
 
+    def choose(self, choice: int) -> None:
+        """The student's answer (1-based) to the current beat's question, remembered. Then the beat
+        runs: its action happens now, or, on a task beat (`wait`), when the student does it; the
+        answer shows `reveal_s` after that."""
+        beat = self.beat
+        if beat is None or beat.predict is None or not self.waiting or self.index in self.picks \
+                or not 1 <= choice <= len(beat.predict.choices):
+            return
+        self.picks[self.index] = choice
+        if not beat.wait:
+            self._do_task()
+
     def next(self) -> None:
         """Presenter's Next. The next beat (or the summary card) as it was, if this history reached
         it before; else, on a waiting beat, do the student's task now; else run the model forward
@@ -224,7 +237,11 @@ class LessonPlayer:
         self.timeline.pin()              # a step back to this beat restores, never replays
         self.done_at = None
         beat = self.beats[k] if k < len(self.beats) else None
-        if beat is None or beat.action == "note" or (beat.wait and self._already_true(beat)):
+        if beat is not None and beat.wait and self._already_true(beat):
+            self._mark_done(self.sim.time)   # the student got ahead of the caption (and its question)
+        elif beat is not None and beat.predict is not None and not self.auto:
+            return                       # the question first: it waits for a pick (or Next)
+        elif beat is None or beat.action == "note":
             self._mark_done(self.sim.time)
         elif not beat.wait or self.auto:
             self._do_task()
@@ -239,6 +256,8 @@ class LessonPlayer:
         no longer this history's."""
         del self.starts[self.index + 1:]
         del self.dones[self.index + 1:]
+        for k in [k for k in self.picks if k > self.index]:
+            del self.picks[k]
         if not self.ended:
             self.summary_at = None       # the card was still ahead: this history has not reached it
         done = self.dones[self.index] if self.index < len(self.dones) else None
@@ -301,6 +320,8 @@ class LessonPlayer:
         self.done_at = None
         self.ended = False
         self._check_done()
+        if self.waiting:
+            self.picks.pop(self.index, None)     # back before the pick: the question is open again
 
     def _end_if_due(self) -> None:
         """Show the summary card once its moment has come (remembered, so Next returns to it)."""

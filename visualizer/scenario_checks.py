@@ -13,6 +13,7 @@ import networkx as nx
 from visualizer.errors import ScenarioError, did_you_mean
 from visualizer.audit import LINES
 from visualizer.claims_queue import JOB_COUNTS
+from visualizer.predict import check_predict
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
 from visualizer.sim import registry as reg
 from visualizer.sim.commands import ACTIONS, WAITABLE
@@ -230,6 +231,13 @@ def _check_beat(sc: Scenario, path: str | Path, ids: Ids, sites: set[str], g: nx
         _beat_ref(sc, path, f"{key}.node", beat.node, ids, i)
     for j, e in enumerate(beat.expect):
         _check_expect(path, f"{key}.expect[{j}]", ids, e, sites)
+    if beat.predict is not None:
+        check_predict(path, f"{key}.predict", beat.predict,
+                      lambda where, ref: _beat_ref(sc, path, where, ref, ids, i))
+        ends = sc.timeline[i + 1].at if i + 1 < len(sc.timeline) else sc.meta.duration
+        if beat.predict.reveal_s > ends - beat.at:
+            raise ScenarioError(path, f"{key}.predict.reveal_s", f"{beat.predict.reveal_s:g} s is after the "
+                                f"beat ends ({ends - beat.at:g} s later): the answer would never show")
     if beat.wait and (cmd is None or not cmd.waitable):
         raise ScenarioError(path, f"{key}.wait", f"a student cannot be asked to '{beat.action}'; "
                             f"wait works with {', '.join(WAITABLE)}")

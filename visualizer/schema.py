@@ -165,6 +165,20 @@ class Expect(Strict):
     max: float | None = None
 
 
+class Predict(Strict):
+    """Predict, then observe: a question a beat asks before the model shows the answer. The
+    student picks a choice (keys 1..N); then the beat's action happens and the model runs, and
+    `reveal_s` later the card marks the right choice and says why, with the measured number
+    (`show`, written into `why` as {measured}). See docs/lessons.md."""
+
+    question: Text
+    choices: Annotated[list[Text], Field(min_length=2, max_length=6)]
+    answer: Annotated[int, Field(ge=1, le=6)]      # the right choice, counted from 1 as on screen
+    why: Text
+    show: Expect | None = None                      # a measurement of the moment of the reveal
+    reveal_s: between(0.5, 600) = 4.0
+
+
 class Beat(Strict):
     """One timeline entry: an action at a time, and/or a caption for the lesson's caption bar.
 
@@ -188,6 +202,7 @@ class Beat(Strict):
                     "queue", "audit"] | None = None
     speed: Speed | None = None
     expect: list[Expect] = Field(default_factory=list)
+    predict: Predict | None = None
 
 
 class Scenario(Strict):

@@ -14,6 +14,7 @@ from visualizer.schema import Scenario
 from visualizer.ui.base import Layer, UIContext, Widget, dim, panel
 from visualizer.ui.keymap import Binding
 from visualizer.ui.lesson_panels import LessonOverlay
+from visualizer.ui.predict_card import PredictKeys
 
 if TYPE_CHECKING:
     from visualizer.app import App
@@ -198,6 +199,7 @@ class LessonControls:
         self.curtain = Curtain()
         app.add_widget(self.scrubber, Layer.BASE)
         app.add_widget(CaptionClick(app, self.beat_key(LessonPlayer.next)), Layer.BASE)
+        app.add_widget(PredictKeys(lambda: app.player, app.refresh), Layer.PANELS)
         app.add_widget(self.menu, Layer.MODAL)
         app.add_widget(self.curtain, Layer.MODAL)
         app.add_overlay(self.overlay)

@@ -20,12 +20,14 @@ from visualizer import theory
 from visualizer.ui.base import panel
 from visualizer.ui.audit_card import audit_lines
 from visualizer.ui.cache_cards import cache_lines, cdn_lines
+from visualizer.ui.predict_card import predict_lines
 from visualizer.ui.shard_cards import shard_lines
 from visualizer.ui.queue_cards import queue_lines
 from visualizer.ui.site_cards import sessions_lines, sites_lines
 
 
 TEXTBOOK_AVAILABILITY = 0.99
+CARD_LEAST_PX = 13         # px at scale 1: a card never shrinks below this to clear a highlighted node
 KEEP_COST = 10**9          # covering a highlighted node outweighs covering any number of others
 
 
@@ -51,8 +53,9 @@ class LessonOverlay:
         meta = self.player.scenario.meta
         if self.player.finished and (meta.summary or meta.question):
             draw_summary(surface, self.player, view.lang, lay, pal, keys=view.chrome)
-        elif beat is not None and beat.theory:
-            lines = theory_lines(beat.theory, self.player, snap, view.lang)
+        elif beat is not None and (beat.theory or beat.predict):
+            lines = predict_lines(self.player, view.lang, lay) if beat.predict else \
+                theory_lines(beat.theory, self.player, snap, view.lang)
             keep = [lay.rect(i) for i in (lay.index(h) for h in beat.highlight) if i is not None]
             self.theory_box = draw_card(surface, lines, lay, pal, keep)
         if self.player.waiting and not self.player.auto and view.chrome and lay.caption is not None:
@@ -186,18 +189,23 @@ def _known(player: LessonPlayer, node_id: str) -> bool:
 def draw_card(surface: pygame.Surface, lines: list[tuple[str, bool]], lay: Layout, pal: Palette,
               keep: list[pygame.Rect] | None = None) -> pygame.Rect:
     """A panel with a bold title row and plain rows, put in the corner of the picture where it
-    hides the fewest nodes (never those in `keep`, the beat's highlighted ones, if a corner can
-    avoid them), its text shrunk if it would cover more than half the picture's width."""
+    hides the fewest nodes, its text shrunk if it would cover more than half the picture's width,
+    and further (to CARD_LEAST_PX at most) while every corner would hide one of `keep`, the
+    beat's highlighted nodes."""
     s = lay.scale
     px = round(17 * s)
     widest = max(text(line, px, pal.text, bold).get_width() for line, bold in lines) + round(32 * s)
     if widest > lay.graph.width * 0.5:
         px = max(10, int(px * lay.graph.width * 0.5 / widest))
-    rendered = [text(line, round(px * (1.1 if bold else 1.0)), pal.highlight if bold else pal.text, bold)
-                for line, bold in lines]
-    w = max(r.get_width() for r in rendered) + round(32 * s)
-    h = sum(round(r.get_height() * 1.25) for r in rendered) + round(24 * s)
-    box = least_covering_corner(lay, (w, h), keep=keep)
+    while True:
+        rendered = [text(line, round(px * (1.1 if bold else 1.0)), pal.highlight if bold else pal.text, bold)
+                    for line, bold in lines]
+        w = max(r.get_width() for r in rendered) + round(32 * s)
+        h = sum(round(r.get_height() * 1.25) for r in rendered) + round(24 * s)
+        box = least_covering_corner(lay, (w, h), keep=keep)
+        if px <= round(CARD_LEAST_PX * s) or not any(box.colliderect(k) for k in keep or ()):
+            break
+        px -= 1
     panel(surface, box, pal, s, pal.highlight)
     y = box.top + round(12 * s)
     for r in rendered:
