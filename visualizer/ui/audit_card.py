@@ -17,13 +17,17 @@ def audit_lines(sim, lang: str) -> Rows:
     done = sum(1 for line in lines if line.ticked)
     rows: Rows = [(t("theory.audit", lang, n=done, of=len(lines)), True)]
     for line in lines:
-        rows.append((_row(line, lang), False))
+        rows.append((_row(sim, line, lang), False))
     return rows
 
 
-def _row(line: audit.AuditLine, lang: str) -> str:
+def _row(sim, line: audit.AuditLine, lang: str) -> str:
     rule = t(f"audit.{line.key}", lang)
     if not line.tested:
         return f"{MARKS['waiting']} {rule}: {t(f'audit.wait_{line.key}', lang)}"
     mark = MARKS["ticked"] if line.passed else MARKS["failed"]
-    return f"{mark} {rule}: {t(line.evidence, lang, **line.values)}"
+    values = dict(line.values)
+    site = sim.sites.get(values.get("site", "")) if line.key == "sites" else None
+    if site is not None:
+        values["site"] = site.title_ko if lang == "ko" else site.title_en    # the name the bands show
+    return f"{mark} {rule}: {t(line.evidence, lang, **values)}"
