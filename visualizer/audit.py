@@ -129,7 +129,7 @@ def _cdn(sim: Any) -> AuditLine:
 
 
 def _sites(sim: Any) -> AuditLine:
-    """A whole data centre failed and the DNS moved its users to another one."""
+    """A whole data centre failed and the DNS stopped naming it (its users move as answers expire)."""
     downs = [ev for ev in sim.events if ev.event == "site_down"]
     if not downs:
         return AuditLine("sites", False, False)
