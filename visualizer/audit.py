@@ -3,7 +3,7 @@
 The chapter ends with eight rules for serving millions of users. The capstone lesson does not just
 print them: each line names the incident or measurement that tests it, and is ticked only when the
 model has been through that test and come out well (a web server died and no session was lost; a
-whole data centre failed and the DNS moved its users; ...). Read from the model only (its event log,
+whole data centre failed and the DNS stopped naming it; ...). Read from the model only (its event log,
 counters and nodes), so the card, the lesson's claims and a test all see the same ticks.
 """
 
