@@ -129,8 +129,11 @@ def draw_compare_panel(surface: pygame.Surface, rect: pygame.Rect, snaps: tuple[
         rows = [charts._window(sn.series) for sn in snaps]
         plots = _plots(rows, snaps, pal)
         h = max(30, (rect.bottom - pad - y) // len(plots))
-        for title, lines, unit in plots:
-            charts._plot(surface, pygame.Rect(x, y, rect.width - 2 * pad, h), t(title, lang), lines, unit, pal, s)
+        w = rect.width - 2 * pad
+        for title, lines, unit in plots:     # _plot draws at the left of its own surface
+            chart = pygame.Surface((w, h), pygame.SRCALPHA)
+            charts._plot(chart, pygame.Rect(0, 0, w, h), t(title, lang), lines, unit, pal, s)
+            surface.blit(chart, (x, y))
             y += h
     finally:
         surface.set_clip(clip)
@@ -151,5 +154,7 @@ def _plots(rows: list[np.ndarray], snaps: tuple[Snapshot, Snapshot], pal: Palett
            ("m.errors", each(errors), "pct"),
            ("m.p95", each(lambda r: r[:, col["p95_ms"]]), "ms")]
     if any(sn.caching is not None for sn in snaps):
-        out.append(("m.hit_ratio", each(lambda r: 100.0 * np.nan_to_num(r[:, col["hit_ratio"]])), "ratio"))
+        hits = [(100.0 * r[:, col["hit_ratio"]] if len(r) and sn.caching is not None else r[:0], colors[k])
+                for k, (r, sn) in enumerate(zip(rows, snaps))]       # a side without caches: no line
+        out.append(("m.hit_ratio", hits, "ratio"))
     return out
