@@ -183,11 +183,11 @@ def test_the_report_counts_sessions_only_when_users_log_in() -> None:
 # these runs prints the new digests with `python -c "from tests.test_sessions import digests;
 # print(digests())"` and puts them here.
 BEFORE_SESSIONS = {
-    "cache": "e0fcbd45bef2eee3bd4770369e851f8d7c3e852a96994efd63b74ba867752f30",
+    "cache": "0c986ad377a757f08a17768f78beef4b08256169c51492e28789e4a666643375",
     "cdn": "7790bbc85f26c0e0bb812a179edc8b463df9195d9d1c0231dca7af6e1fd07fa1",
     "chaos": "8ed8020a6bdcfb7d9c632c8bf3926bebb0183be94caa1f0498f2b48dc5bd995d",
     "combined": "e81a7f665476f4ff15df4db1d7de0a25eac7747651695767f4ab969f83d74f41",
-    "load-balancer": "ff638e669302862b470c2c74cb729779671898c870f739a53b0d8bfc5bbe419f",
+    "load-balancer": "4274395df7a33714c241e28148c7df11890b749b4add6b5b7f952660eefe7710",
     "replication": "3d4ddb34769b525a9b6d5150b7ec4ed324eb1104ad32ff9450795acdf4ec9c38",
     "sandbox": "33fa393de3c46374f693dae383b654ac4cf389f0bf66046862eb5bc28f4718a2",
     "single-server": "e310260f8d1295e0ebadfbb6e2c5b8eea6a645cdb43408170771f06959b83d09",
