@@ -119,8 +119,7 @@ def pick_compare(args: argparse.Namespace) -> Scenario:
 
 def list_scenarios() -> int:
     for name, sc in bundled():
-        note = "\t(shown beside a lesson)" if sc.meta.variant else ""
-        print(f"{name}\t{sc.meta.title.en}{note}")
+        print(f"{name}\t{sc.meta.title.en}")
     return EXIT_OK
 
 

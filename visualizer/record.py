@@ -77,7 +77,7 @@ def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: floa
     >>> from visualizer.scenario import load
     >>> plan = lesson_plan(load("load-balancer"), fps=10, speed=100)
     >>> [(p.frames, p.lead) for p in plan][:3], round(sum(p.gap for p in plan), 6)
-    ([(40, 0), (40, 0), (40, 20)], 56.0)
+    ([(40, 0), (40, 0), (40, 20)], 70.0)
     """
     beats = sc.timeline
     hold = math.ceil(hold_s * fps - 1e-9)

@@ -11,7 +11,6 @@ from pathlib import Path
 import networkx as nx
 
 from visualizer.errors import ScenarioError, did_you_mean
-from visualizer.scenario_compare import check_compare_beats
 from visualizer.audit import LINES
 from visualizer.claims_queue import JOB_COUNTS
 from visualizer.schema import COUNTS, RATES, THEORIES, Beat, Expect, Scenario
@@ -44,7 +43,6 @@ def check_design(sc: Scenario, path: str | Path) -> None:
     check_shards(sc, path, ids, graph)
     for i, beat in enumerate(sc.timeline):
         _check_beat(sc, path, ids, sites, graph, i, beat)
-    check_compare_beats(sc, path)
 
 
 def _node_ref(path: str | Path, key: str, ref: str, ids: Ids) -> None:

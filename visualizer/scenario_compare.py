@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from visualizer.errors import ScenarioError
 from visualizer.schema import Scenario
@@ -10,11 +11,10 @@ from visualizer.schema import Scenario
 _OPENING: set[str] = set()       # names being checked now, so two files naming each other end
 
 
-def check_compare_beats(sc: Scenario, path: str | Path) -> None:
-    """Raise ScenarioError (one line) at the first beat whose `compare` cannot be shown, or at a
-    claim on side b before any comparison is on."""
+def check_compare_beats(sc: Scenario, path: str | Path, load: Callable[[str], Scenario]) -> None:
+    """Raise ScenarioError (one line) at the first beat whose `compare` cannot be shown (`load`
+    opens the named design), or at a claim on side b before any comparison is on."""
     from visualizer.compare import traffic_problem
-    from visualizer.scenario import load
 
     on = False
     for i, beat in enumerate(sc.timeline):
