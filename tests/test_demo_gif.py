@@ -32,7 +32,7 @@ def test_the_readme_gif_command_plans_every_beat_and_the_summary() -> None:
     args = build_parser().parse_args(readme_command())
     plan = lesson_plan(pick_scenario(args), args.fps, args.speed)
     frames = args.duration * args.fps
-    assert len(plan) == 9 and beat_starts([p.frames for p in plan])[-1] < frames - 2 * args.fps, \
+    assert len(plan) == 11 and beat_starts([p.frames for p in plan])[-1] < frames - 2 * args.fps, \
         "every beat, and at least 2 s of the summary card, fit in the GIF"
 
 

@@ -92,7 +92,7 @@ def test_subtitles_match_the_beats_first_frames_and_captions(lesson_video: Path)
     captions = [b.caption.en for b in sc.timeline]
     for path, parse in ((lesson_video.with_suffix(".srt"), parse_srt), (lesson_video.with_suffix(".vtt"), parse_vtt)):
         cues = parse(path.read_text(encoding="utf-8"))
-        assert len(cues) == len(captions) == 9, path
+        assert len(cues) == len(captions) == 11, path
         for k, (start, end, text) in enumerate(cues):
             assert abs(start - starts[k] / FPS) < 0.0006 and abs(end - starts[k + 1] / FPS) < 0.0006, (path, k)
             assert text == captions[k], (path, k)

@@ -183,15 +183,15 @@ def test_the_report_counts_sessions_only_when_users_log_in() -> None:
 # these runs prints the new digests with `python -c "from tests.test_sessions import digests;
 # print(digests())"` and puts them here.
 BEFORE_SESSIONS = {
-    "cache": "74a145b3871e6df7674178a250752a75bca6d8f2f3f01723bf8596151a96110a",
-    "cdn": "1f05e141cd9280348a1f4a410a360bf43d28eb9849b0d9343493200f0209e8a9",
-    "chaos": "67f9a93a0aaaf0a779f067b9d391734e233d3f3d82f3d9ce0bcf371e41ca75e7",
-    "combined": "8d5584b0cad1a32edc931a5e7c861de8eff6880a6a19b73eebcb20c47620fa29",
-    "load-balancer": "94d178063c7be9bbfac65d1fa73ffbd41d5683463657df99f2be65d10c5167b6",
-    "replication": "4bf636924730b6ccc346953e4f62c288289a05a5571d1e216f9bafb26c4576c3",
-    "sandbox": "aa90e09d3c80f92b6a25e11bb568cb8a7c5da68d81676f22e5a07ca1fbf1f283",
-    "single-server": "56636517531f980be1cd2cf118129b7944059a9f3a6b0239e916a7baba1983be",
-    "vertical-scaling": "2b9ec7f125f3b43b4ecdf246195549cb75fdaee5e54b55b5311d0c34c63d38ca",
+    "cache": "0c986ad377a757f08a17768f78beef4b08256169c51492e28789e4a666643375",
+    "cdn": "7790bbc85f26c0e0bb812a179edc8b463df9195d9d1c0231dca7af6e1fd07fa1",
+    "chaos": "8ed8020a6bdcfb7d9c632c8bf3926bebb0183be94caa1f0498f2b48dc5bd995d",
+    "combined": "e81a7f665476f4ff15df4db1d7de0a25eac7747651695767f4ab969f83d74f41",
+    "load-balancer": "4274395df7a33714c241e28148c7df11890b749b4add6b5b7f952660eefe7710",
+    "replication": "3d4ddb34769b525a9b6d5150b7ec4ed324eb1104ad32ff9450795acdf4ec9c38",
+    "sandbox": "33fa393de3c46374f693dae383b654ac4cf389f0bf66046862eb5bc28f4718a2",
+    "single-server": "e310260f8d1295e0ebadfbb6e2c5b8eea6a645cdb43408170771f06959b83d09",
+    "vertical-scaling": "cfac87a8e6c91b02b37e742014dea05287870e773ccce89b41467a518d29f408",
 }
 
 

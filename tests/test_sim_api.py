@@ -179,8 +179,9 @@ def test_retries_hide_an_undetected_dead_server():
     assert plain.report()["requests"]["failed"]["node_down"] > 100
     retried = run(Simulation(load_balanced(lb={**slow_checks, "retries": 1})), 1.0)
     retried.apply(Fail("web1"))
+    caught = retried.report()["requests"]["failed"]     # those inside web1 as it died: no retry saves them
     run(retried, 4.0)
-    assert retried.report()["requests"]["failed"] == {}
+    assert retried.report()["requests"]["failed"] == caught and sum(caught.values()) < 10
     info = next(retried.request_info(i) for i in range(retried.next_id - 50, retried.next_id)
                 if retried.request_info(i)["retries"] == 1)
     assert [h["node"] for h in info["path"]][:4] == ["users", "lb", "web1", "lb"]

@@ -29,7 +29,7 @@ class Claim:
 
     def line(self) -> str:
         e = self.expect
-        what = " ".join(str(x) for x in (e.check, e.node or "", e.of or "", e.event or "",
+        what = " ".join(str(x) for x in ("[b]" if e.side == "b" else "", e.check, e.node or "", e.of or "", e.event or "",
                                          f"is {e.is_}" if e.is_ else "",
                                          f">= {e.min:g}" if e.min is not None else "",
                                          f"<= {e.max:g}" if e.max is not None else "") if x)
@@ -236,22 +236,34 @@ def check_lesson(sc: Scenario, mode: str = "auto", seed: int | None = None) -> l
     player = LessonPlayer(sc, seed=seed, auto=(mode == "auto"))
     claims: list[Claim] = []
     n = len(player.beats)
-    before_t, before = player.sim.time, player.sim.report()
+    before_t, before, before_b = player.sim.time, player.sim.report(), _report_b(player)
     for k in range(n):
         if mode == "present" and player.waiting:
             player.next()                    # the presenter's first press does the student's task
         start_t, start = before_t, before    # "since the beat began": from just before its action
-        claims += _checks(player, k, "shown", start, start_t)
+        start_b = before_b or _report_b(player)   # side b from the moment its comparison began
+        claims += _checks(player, k, "shown", start, start_t, start_b)
         due = _due(player)
         player.step(max(0.0, due - END_EARLY_S - player.sim.time))
-        claims += _checks(player, k, "end", start, start_t)
-        before_t, before = player.sim.time, player.sim.report()
+        claims += _checks(player, k, "end", start, start_t, start_b)
+        before_t, before, before_b = player.sim.time, player.sim.report(), _report_b(player)
         if k + 1 < n:
             if mode == "present":
                 player.next()
             else:
                 player.step(max(0.0, due - player.sim.time))
     return claims
+
+
+@dataclass(frozen=True)
+class _SideB:
+    """What a claim on side b reads: the compared design's model (Moment reads `.sim`)."""
+
+    sim: Any
+
+
+def _report_b(player: LessonPlayer) -> dict[str, Any] | None:
+    return player.other.sim.report() if player.other is not None else None
 
 
 END_EARLY_S = 1e-6       # "end" checks look just before the next beat's action happens
@@ -264,9 +276,17 @@ def _due(player: LessonPlayer) -> float:
     return player.done_at + nxt - player.beats[k].at
 
 
-def _checks(player: LessonPlayer, k: int, when: str, start: dict[str, Any], start_t: float) -> list[Claim]:
+def _checks(player: LessonPlayer, k: int, when: str, start: dict[str, Any], start_t: float,
+            start_b: dict[str, Any] | None = None) -> list[Claim]:
     todo = [e for e in player.beats[k].expect if e.when == when]
     if not todo:
         return []
     moment = Moment(player, start, start_t)
-    return [Claim(k, when, e, *check(e, moment)) for e in todo]
+    side_b = None
+    if player.other is not None and start_b is not None:
+        side_b = Moment(_SideB(player.other.sim), start_b, start_t)  # type: ignore[arg-type]
+    out = []
+    for e in todo:
+        m = moment if e.side == "a" else side_b
+        out.append(Claim(k, when, e, *(check(e, m) if m is not None else (False, "no comparison on"))))
+    return out

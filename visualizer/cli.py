@@ -60,6 +60,9 @@ def build_parser() -> Parser:
     p.add_argument("--check-lesson", metavar="NAME|FILE",
                    help="play a lesson automatically, then pressing Next only, and print whether each "
                         "beat's claims held (exit 1 if any failed)")
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                   help="two designs (bundled names or .toml files) side by side on the same arrivals; "
+                        "with --headless, one JSON object {a, b, diff}")
     p.add_argument("--headless", action="store_true", help="run without a window, write a JSON report")
     p.add_argument("--duration", type=_positive(float, "--duration", 0.001, 86_400), metavar="S",
                    help="simulated seconds for --headless; seconds of video for --record (default: the scenario's)")
@@ -100,6 +103,18 @@ def pick_scenario(args: argparse.Namespace) -> Scenario:
             raise UsageError(f"--lesson: no lesson {args.lesson} (there are {', '.join(map(str, sorted(lessons)))})")
         return lessons[args.lesson]
     return load(args.scenario or DEFAULT_SCENARIO)
+
+
+def pick_compare(args: argparse.Namespace) -> Scenario:
+    """--compare A B: A's design (its beats are not played) with B set aside as args.compare_with."""
+    from visualizer.compare import check_pair, silent_copy
+
+    if args.lesson is not None or args.scenario:
+        raise UsageError("--compare: it names both designs itself; leave out --scenario and --lesson")
+    a, b = (load(name) for name in args.compare)
+    check_pair(a, b)
+    args.compare_with = b
+    return silent_copy(a)
 
 
 def list_scenarios() -> int:
@@ -150,9 +165,15 @@ def run_headless(args: argparse.Namespace, sc: Scenario) -> int:
     if target != "-":
         out = open_output(target, flag="--report", force=args.force, is_ours=_is_report)
     try:
-        sim = Simulation(sc, seed=args.seed, rate=args.rate, plans=False)   # a report needs no dots
-        sim.run_until(args.duration or sc.meta.duration)
-        text = json.dumps(sim.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if getattr(args, "compare_with", None) is not None:
+            from visualizer.compare import run_pair
+
+            report = run_pair(sc, args.compare_with, args.seed, args.rate, args.duration)
+        else:
+            sim = Simulation(sc, seed=args.seed, rate=args.rate, plans=False)   # a report needs no dots
+            sim.run_until(args.duration or sc.meta.duration)
+            report = sim.report()
+        text = json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     except BaseException:
         if out is not None:
             out.discard()
@@ -170,7 +191,8 @@ def _is_report(data: bytes) -> bool:
         report = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return False
-    return isinstance(report, dict) and {"requests", "events", "series"} <= set(report)
+    return isinstance(report, dict) and ({"requests", "events", "series"} <= set(report)
+                                         or set(report) == {"a", "b", "diff"})     # a --compare report
 
 
 def run(argv: Sequence[str]) -> int:
@@ -187,7 +209,7 @@ def run(argv: Sequence[str]) -> int:
         raise UsageError("--headless and --record: pick one")
     if args.clean and not args.record:
         raise UsageError("--clean: only with --record (it shapes the video's frames)")
-    sc = pick_scenario(args)
+    sc = pick_compare(args) if args.compare else pick_scenario(args)
     lang = args.lang or default_lang()
     if args.headless:
         return run_headless(args, sc)
@@ -203,10 +225,10 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
     from visualizer.ui.lesson_controls import install_lesson
     from visualizer.window import run_window
 
-    choices = [s for _, s in bundled()]      # the lessons in order, then the other bundled ones
+    choices = [s for _, s in bundled() if not s.meta.variant]   # the lessons in order, then the others
     if all(s.meta.name != sc.meta.name for s in choices):
         choices.append(sc)
-    open_menu = args.lesson is None and args.scenario is None
+    open_menu = args.lesson is None and args.scenario is None and not args.compare
 
     def setup(app) -> None:
         from visualizer.record_window import install as install_recording
@@ -215,7 +237,8 @@ def open_window(args: argparse.Namespace, sc: Scenario, lang: str) -> int:
         install_recording(app)
 
     return run_window(sc, seed=args.seed, rate=args.rate, lang=lang, fullscreen=args.fullscreen,
-                      size=args.size, speed=args.speed, setup=setup, reduce_motion=args.reduce_motion)
+                      size=args.size, speed=args.speed, setup=setup, reduce_motion=args.reduce_motion,
+                      compare_with=getattr(args, "compare_with", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,16 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from visualizer.compare import Partner, check_pair, silent_copy  # noqa: F401 (silent_copy: used by others)
 from visualizer.schema import Beat, Scenario
 from visualizer.sim import commands as C
 from visualizer.sim.control import beat_command
 from visualizer.sim.model import Simulation
 from visualizer.timeline import Timeline
-
-
-def silent_copy(scenario: Scenario) -> Scenario:
-    """The scenario without its timeline: in a lesson the player, not the model, runs the beats."""
-    return scenario.model_copy(update={"timeline": []})
 
 
 @dataclass
@@ -40,12 +36,17 @@ class LessonPlayer:
     ended: bool = False                  # on the summary card, after the last beat
     summary_at: float | None = None      # when this history reached the summary card (None: not yet)
     picks: dict[int, int] = field(default_factory=dict)   # beat -> the choice picked on its question
+    compare_with: Scenario | None = None  # a design shown beside this one from the start (--compare)
     timeline: Timeline = field(init=False)
+    partner: Partner | None = field(default=None, init=False)   # side B while a comparison is on
 
     def __post_init__(self) -> None:
         quiet = silent_copy(self.scenario)
+        if self.compare_with is not None:
+            check_pair(self.scenario, self.compare_with)
         self.timeline = Timeline(lambda: Simulation(quiet, seed=self.seed, rate=self.rate))
         self._begin(0)
+        self._pair()
 
     # what the window shows -----------------------------------------------------------------
 
@@ -126,12 +127,47 @@ class LessonPlayer:
         self.timeline.advance_to(target)
         self._check_done()
         self._end_if_due()
+        self._pair()
 
     def apply(self, cmd: C.Command) -> None:
         """A student's own command (a click): forks the future, may complete a waiting beat."""
         self.timeline.apply(cmd)
         self._forget_future()
         self._check_done()
+        self._pair()
+
+    # the other side of a comparison ------------------------------------------------------------
+
+    @property
+    def other(self) -> Partner | None:
+        """Side B while a comparison is on (--compare, or from a beat with `compare`), else None."""
+        return self.partner
+
+    def apply_other(self, cmd: C.Command) -> None:
+        """A command on side B only (a click on its picture); CommandError if it makes no sense."""
+        if self.partner is not None:
+            self.partner.apply(cmd)
+
+    def _wanted(self) -> Scenario | None:
+        """The design to show beside this one now: --compare's, else the latest reached beat's."""
+        if self.compare_with is not None:
+            return self.compare_with
+        for beat in reversed(self.beats[: self.index + 1]):
+            if beat.compare is not None:
+                return _variant(beat.compare)
+        return None
+
+    def _pair(self) -> None:
+        """Start, end or move side B so it stands at this side's time on the same arrivals."""
+        want = self._wanted()
+        if want is None or (self.partner is not None and self.partner.scenario is not want):
+            if self.partner is not None:
+                self.partner.dispose()
+            self.partner = None
+        if want is not None and self.partner is None:
+            self.partner = Partner(want, self.sim.seed, self.rate)
+        if self.partner is not None:
+            self.partner.follow(self.timeline.log, self.sim.time)
 
     def choose(self, choice: int) -> None:
         """The student's answer (1-based) to the current beat's question, remembered. Then the beat
@@ -164,6 +200,7 @@ class LessonPlayer:
         elif self.beats:
             self.summary_at, self.ended = self.sim.time, True
             self.timeline.pin()          # a step back and forth lands here, restored, not replayed
+        self._pair()
 
     def runs_forward_to(self) -> float | None:
         """When Next would run the model forward to new history (the next beat not reached yet, no
@@ -185,10 +222,14 @@ class LessonPlayer:
         self.timeline.seek(self.starts[k])
         self.index = k
         self._recheck_after_seek()
+        self._seek_partner()
 
     def dispose(self) -> None:
         """Let go of everything this session holds, breaking its reference cycles so it is freed
         at once (the window calls it when it restarts or switches lesson)."""
+        if self.partner is not None:
+            self.partner.dispose()
+            self.partner = None
         tl = self.timeline
         tl.sim.dispose()
         tl.checkpoints.clear()
@@ -217,6 +258,12 @@ class LessonPlayer:
         self.index = k
         self._recheck_after_seek()
         self._end_if_due()
+        self._seek_partner()
+
+    def _seek_partner(self) -> None:
+        if self.partner is not None:
+            self.partner.seek(self.timeline.log, self.sim.time)
+        self._pair()
 
     # internals ----------------------------------------------------------------------------
 
@@ -330,3 +377,15 @@ class LessonPlayer:
             self.ended = True
             if self.summary_at is None:
                 self.summary_at = min(due, self.sim.time)
+
+
+_VARIANTS: dict[str, Scenario] = {}
+
+
+def _variant(name: str) -> Scenario:
+    """A bundled scenario a lesson beat compares with (loaded once; checked when the lesson loads)."""
+    if name not in _VARIANTS:
+        from visualizer.scenario import load
+
+        _VARIANTS[name] = load(name)
+    return _VARIANTS[name]

@@ -77,7 +77,7 @@ def lesson_plan(sc: Scenario, fps: int, speed: float | None = None, hold_s: floa
     >>> from visualizer.scenario import load
     >>> plan = lesson_plan(load("load-balancer"), fps=10, speed=100)
     >>> [(p.frames, p.lead) for p in plan][:3], round(sum(p.gap for p in plan), 6)
-    ([(40, 0), (40, 0), (40, 20)], 56.0)
+    ([(40, 0), (40, 0), (40, 20)], 70.0)
     """
     beats = sc.timeline
     hold = math.ceil(hold_s * fps - 1e-9)
@@ -102,11 +102,11 @@ class Stage:
 
     def __init__(self, sc: Scenario, player: object, lang: str, speed: float, size: tuple[int, int],
                  clean: bool = False) -> None:
-        from visualizer.app import App
+        from visualizer.split_app import SplitApp
 
         self.clean = clean
         self.surface = pygame.Surface(size, 0, 32)
-        self.app = App(lambda: player, sc, lang=lang, speed=speed)
+        self.app = SplitApp(lambda: player, sc, lang=lang, speed=speed)
         if sc.timeline:
             from visualizer.ui.lesson_controls import install_lesson
 
@@ -119,28 +119,27 @@ class Stage:
         if not self.clean:
             self.app.advance_frame(real_dt, self.surface, Pace(speed, paused))
             return self.surface
-        from visualizer.render.scene import draw_frame
-
         self.app.advance_frame(real_dt, None, Pace(speed, paused))
-        draw_frame(self.surface, self.app.snap, replace(self.app.view, chrome=False), self.app.overlays)
+        self.app.paint(self.surface, replace(self.app.view, chrome=False))
         return self.surface
 
 
-def _player(sc: Scenario, seed: int | None, rate: float | None) -> object:
+def _player(sc: Scenario, seed: int | None, rate: float | None, compare_with: Scenario | None = None) -> object:
     from visualizer.lesson import LessonPlayer
 
-    return LessonPlayer(sc, seed=seed, rate=rate, auto=True)
+    return LessonPlayer(sc, seed=seed, rate=rate, auto=True, compare_with=compare_with)
 
 
 def scenario_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, frames: int,
                     speed: float | None = None, seed: int | None = None, rate: float | None = None,
-                    clean: bool = False) -> Iterator[pygame.Surface]:
+                    clean: bool = False, compare_with: Scenario | None = None) -> Iterator[pygame.Surface]:
     """`frames` frames of a scenario run, frame i at simulated time i x speed / fps.
 
-    Its timeline plays by itself at the file's times (tasks for students are done for them).
+    Its timeline plays by itself at the file's times (tasks for students are done for them);
+    `compare_with`: that design beside it on the same arrivals (--compare).
     """
     speed = speed if speed is not None else sc.meta.speed
-    player = _player(sc, seed, rate)
+    player = _player(sc, seed, rate, compare_with)
     stage = Stage(sc, player, lang, speed, size, clean)
     for i in range(frames):
         target = i * speed / fps          # from i, not summed, so no drift over long videos
@@ -245,7 +244,8 @@ def frame_count(sc: Scenario, fps: int, duration: float | None, lesson: bool, sp
 def render_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, duration: float | None = None,
                   lesson: bool = False, speed: float | None = None, seed: int | None = None,
                   rate: float | None = None, hold_s: float = HOLD_S, clean: bool = False,
-                  task_delay_s: float = TASK_DELAY_S) -> tuple[int, Iterator[pygame.Surface]]:
+                  task_delay_s: float = TASK_DELAY_S, compare_with: Scenario | None = None
+                  ) -> tuple[int, Iterator[pygame.Surface]]:
     """(number of frames, the frames): what both the CLI and the tests record.
 
     Each yielded surface is reused for the next frame: copy or encode it before asking for more.
@@ -255,7 +255,7 @@ def render_frames(sc: Scenario, *, lang: str, size: tuple[int, int], fps: int, d
         return total, lesson_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed,
                                     rate=rate, hold_s=hold_s, clean=clean, task_delay_s=task_delay_s)
     return total, scenario_frames(sc, lang=lang, size=size, fps=fps, frames=total, speed=speed, seed=seed, rate=rate,
-                                  clean=clean)
+                                  clean=clean, compare_with=compare_with)
 
 
 # ---- the terminal side ----------------------------------------------------------------------------
@@ -359,7 +359,8 @@ def record_cli(args: argparse.Namespace, scenario: Scenario, lang: str) -> int:
     check_side_files(out, side, force)
     total, frames = render_frames(scenario, lang=lang, size=size, fps=fps, duration=args.duration, lesson=lesson,
                                   speed=args.speed, seed=args.seed, rate=getattr(args, "rate", None),
-                                  clean=bool(getattr(args, "clean", False)))
+                                  clean=bool(getattr(args, "clean", False)),
+                                  compare_with=getattr(args, "compare_with", None))
     try:
         result = record_to(out, frames, total, size, fps, Progress(total))
         extra = _lesson_files(out, side, scenario, lang, fps, args.speed, result) if side else ""

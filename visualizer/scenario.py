@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from visualizer import schema
 from visualizer.errors import ScenarioError, did_you_mean  # noqa: F401  (ScenarioError re-exported)
 from visualizer.scenario_checks import check_design
+from visualizer.scenario_compare import check_compare_beats
 from visualizer.schema import Scenario, node_models, scenario_model
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -59,6 +60,7 @@ def validate(data: dict[str, Any], path: str | Path = "<scenario>") -> Scenario:
     except RecursionError:
         raise ScenarioError(path, "", TOO_DEEP) from None
     check_references(scenario, path)
+    check_compare_beats(scenario, path, load)
     return scenario
 
 

@@ -75,6 +75,7 @@ class Meta(Strict):
     duration: Duration = 60.0
     lesson: Annotated[int, Field(ge=1, le=99)] | None = None
     speed: Speed = 0.25
+    variant: bool = False       # shown beside a lesson (a beat's `compare`), not in the lesson menu
 
 
 class Traffic(Strict):
@@ -161,6 +162,7 @@ class Expect(Strict):
     of: str | None = None                      # rate: one of RATES; count: one of COUNTS; theory: THEORIES
     among: list[str] = Field(default_factory=list)     # share: the nodes it is a share of
     span_s: between(0.5, 3_600) | None = None  # rate: the last span_s s (default: the whole beat)
+    side: Literal["a", "b"] = "a"              # b: measured on the design a `compare` beat shows beside
     min: float | None = None
     max: float | None = None
 
@@ -201,6 +203,8 @@ class Beat(Strict):
     theory: Literal["availability", "utilization", "replication", "cache", "cdn", "sessions", "sites", "sharding",
                     "queue", "audit"] | None = None
     speed: Speed | None = None
+    compare: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] | None = None   # a bundled design
+                                        # shown beside this one from this beat, on the same arrivals
     expect: list[Expect] = Field(default_factory=list)
     predict: Predict | None = None
 

@@ -11,6 +11,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner on stdout
 import pygame  # noqa: E402
 
 from visualizer.app import App, window_caption  # noqa: E402
+from visualizer.split_app import SplitApp  # noqa: E402
 from visualizer.lesson import LessonPlayer  # noqa: E402
 from visualizer.schema import Scenario  # noqa: E402
 
@@ -44,7 +45,8 @@ def default_size() -> tuple[int, int]:
 
 def run_window(scenario: Scenario, seed: int | None = None, lang: str = "en", fullscreen: bool = False,
                size: tuple[int, int] | None = None, speed: float | None = None, rate: float | None = None,
-               setup: Callable[[App], None] | None = None, reduce_motion: bool = False) -> int:
+               setup: Callable[[App], None] | None = None, reduce_motion: bool = False,
+               compare_with: Scenario | None = None) -> int:
     """Open the window on `scenario` and run until the user quits. Returns the exit code (2: no display).
 
     The model is a LessonPlayer whatever the scenario (a sandbox is a lesson with no beats), built
@@ -67,7 +69,7 @@ def run_window(scenario: Scenario, seed: int | None = None, lang: str = "en", fu
         return EXIT_NO_DISPLAY
     pygame.display.set_caption(window_caption(getattr(scenario.meta.title, lang)))
     pygame.key.set_repeat(400, 60)
-    app = App(lambda: LessonPlayer(scenario, seed=seed, rate=rate), scenario, lang=lang, speed=speed, projector=fullscreen,
+    app = SplitApp(lambda: LessonPlayer(scenario, seed=seed, rate=rate, compare_with=compare_with), scenario, lang=lang, speed=speed, projector=fullscreen,
               reduce_motion=reduce_motion)
     if setup is not None:
         setup(app)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 BATCH = 2048
+TRAFFIC_STREAM = 1       # the arrivals' stream: SeedSequence(seed, spawn_key=(1,))
 
 
 class Draws:
@@ -18,7 +19,7 @@ class Draws:
 
     __slots__ = ("rng", "_u", "_ui", "_e", "_ei", "_n", "_ni", "_su", "_se", "_sn")
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int | np.random.SeedSequence) -> None:
         self.rng = np.random.default_rng(seed)
         self._u: list[float] = []
         self._e: list[float] = []
@@ -86,6 +87,13 @@ class Draws:
             i = 0
         self._ni = i + 1
         return self._n[i]
+
+    @classmethod
+    def traffic(cls, seed: int) -> "Draws":
+        """The arrivals' own stream for `seed` (common random numbers): when a request arrives, who
+        sends it, read or write, which key or file. Nothing else draws from it, so two designs with
+        the same [traffic] and seed see the very same requests, whatever their servers draw."""
+        return cls(np.random.SeedSequence(seed, spawn_key=(TRAFFIC_STREAM,)))
 
     def index(self, n: int) -> int:
         """A uniform integer in [0, n)."""

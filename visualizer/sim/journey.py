@@ -42,13 +42,13 @@ class Journey:
         """(Re)start the Poisson arrival process from now at the current rate."""
         self.gen_token += 1
         if self.rate > 0:
-            self.push(self.time + self.draws.exponential() / self.rate, self._generate, self.gen_token)
+            self.push(self.time + self.traffic.exponential() / self.rate, self._generate, self.gen_token)
 
     def _generate(self, token: int) -> None:
         if token != self.gen_token:
             return
         now = self.time
-        d = self.draws
+        d = self.traffic                    # the arrivals' own stream: the same whatever the design
         u1, u2, u3 = d.triple()
         user = int(u1 * self.n_users)
         hot = self.hot_share and d.uniform() < self.hot_share     # the celebrity (drawn only then)
@@ -67,6 +67,8 @@ class Journey:
         req = Request(rid, kind, user, key, now, now + self.timeout_s, client, self.plans)
         self.live[rid] = req
         self.stats.generated_one(now)
+        if self.on_arrival is not None:
+            self.on_arrival(req)
         self.deadlines.append(req)
         push = self.push
         if not self.deadline_pending:

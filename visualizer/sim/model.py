@@ -6,7 +6,7 @@ import copy
 import gc
 from collections import deque
 from heapq import heappop
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -49,7 +49,9 @@ class Simulation(Journey):
         self.static_ratio = float(tr.static_ratio)
         self.files = Zipf(int(tr.objects), float(tr.object_skew))   # which file a static request wants
         self.plans = plans                  # False (headless): no dots' plans, no finished requests kept
-        self.draws = Draws(self.seed)
+        self.draws = Draws(self.seed)        # service times, balancer picks, failures, ...
+        self.traffic = Draws.traffic(self.seed)   # arrivals only (journey.py): the same in any design
+        self.on_arrival: Callable[[Request], None] | None = None   # a test's hook on each request born
         self.q = EventQueue()
         self.push = self.q.push            # the one scheduling path, bound once (it is hot)
         self.time = 0.0
@@ -79,7 +81,7 @@ class Simulation(Journey):
         self.hot_share = float(tr.hot_key_share)     # a celebrity's share of the data requests
         self.hot_user = self.hot_key = 0
         if self.hot_share > 0:              # drawn only then: other runs' draws stay as they were
-            self.hot_user, self.hot_key = self.draws.index(self.n_users), self.draws.index(self.n_keys)
+            self.hot_user, self.hot_key = self.traffic.index(self.n_users), self.traffic.index(self.n_keys)
         self.shards: sharding.Shards | None = None   # a sharded design's shards (sharding.py)
         topology.build(self, scenario)
         self.schedule_arrival()
@@ -184,7 +186,7 @@ class Simulation(Journey):
         """Pickled (a time-travel checkpoint) with only what decides the future: no snapshot
         caches, no finished requests kept for clicks on recent dots, no finished requests still
         queued for the deadline timer (it skips them anyway)."""
-        return {**self.__dict__, "view_cache": {}, "finished": {}, "finished_order": deque(),
+        return {**self.__dict__, "view_cache": {}, "finished": {}, "finished_order": deque(), "on_arrival": None,
                 "deadlines": deque(r for r in self.deadlines if not r.done)}
 
     # ---- graph bookkeeping (used by topology and control) -------------------------------------
