@@ -10,7 +10,7 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from visualizer import predict  # noqa: E402
+from visualizer import predict_play as predict  # noqa: E402
 from visualizer.errors import ScenarioError  # noqa: E402
 from visualizer.lesson import LessonPlayer  # noqa: E402
 from visualizer.scenario import bundled, load, validate  # noqa: E402

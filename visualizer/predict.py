@@ -1,22 +1,19 @@
-"""Predict, then observe: checking a beat's question, and the measured number its answer shows.
+"""Predict, then observe: checking a beat's question (what may be asked, and what `show` may measure).
 
 A beat with `predict` asks a question with choices before its action happens (schema.Predict).
 The lesson player waits for the student's pick (or the presenter's Next), then runs the beat; the
 card reveals the right choice `reveal_s` later with the reason and, if the beat says what to
 measure (`show`), the number measured at that moment written into the reason as {measured}.
-No pygame here: the card (ui/predict_card.py) and the checker share it.
+This module is what the scenario checker needs; predict_play.py is what a lesson playing needs.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from visualizer.errors import ScenarioError
-from visualizer.schema import Expect, Predict
-
-if TYPE_CHECKING:
-    from visualizer.lesson import LessonPlayer
+from visualizer.schema import Predict
 
 # what `show` may measure: figures of the moment (no "since the beat began", which a reveal has no
 # start for), each in the unit its claim has
@@ -46,31 +43,3 @@ def check_predict(path: str | Path, key: str, p: Predict, check_ref: Callable[[s
         raise ScenarioError(path, f"{where}.node", "a shown utilization needs a node")
     if e.node is not None:
         check_ref(f"{where}.node", e.node)
-
-
-def measured(player: "LessonPlayer", e: Expect | None) -> str:
-    """The `show` figure now, as the card writes it (3 significant digits), or '-'."""
-    if e is None:
-        return "-"
-    from visualizer.claims import Moment, measure
-
-    value = measure(e, Moment(player, {}, player.sim.time))
-    if value != value:                      # NaN: nothing to measure (yet)
-        return "-"
-    if e.check in ("hit_ratio", "utilization") or (e.check == "rate" and e.of == "error_rate"):
-        return f"{100 * value:.0f}%"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def revealed(player: "LessonPlayer") -> bool:
-    """Whether the current beat's answer shows now: its question was answered (or skipped by
-    Next) and `reveal_s` of the model's time has run since."""
-    beat = player.beat
-    if beat is None or beat.predict is None or player.done_at is None:
-        return False
-    return player.sim.time >= player.done_at + beat.predict.reveal_s - 1e-9
-
-
-def pick_of(player: "LessonPlayer") -> int | None:
-    """The choice the student picked on the current beat (1-based), if any."""
-    return player.picks.get(player.index)

@@ -7,7 +7,7 @@ from typing import Callable
 
 import pygame
 
-from visualizer import predict
+from visualizer import predict_play as predict
 from visualizer.i18n import t
 from visualizer.lesson import LessonPlayer
 from visualizer.render.fonts import wrap
