@@ -1,6 +1,7 @@
 """Projector mode keeps the cards' text large (the lesson's point, public vs private, is in it)."""
 
 import os
+import dataclasses
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
@@ -102,3 +103,17 @@ def test_every_caption_of_every_lesson_fits_the_caption_bar_at_full_size(project
     assert seen
     too_long = [(c[:40], n) for c, px, used, n in seen if used != px or n > 3]
     assert too_long == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_summary_card_holds_all_its_text_at_1080p(lang):
+    """A long summary is drawn smaller rather than run out of its card (into the caption bar)."""
+    from visualizer.ui.lesson_panels import _summary_height, summary_fit
+
+    for sc in lessons():
+        snap, view = first_view(sc, lang, projector=True)
+        view = dataclasses.replace(view, caption="x " * 200)        # three caption lines: least room
+        lay = draw_frame(pygame.Surface(HD), snap, view)
+        box, width, k = summary_fit(sc.meta, lang, lay)
+        assert _summary_height(sc.meta, lang, k, width) <= box.height, sc.meta.name
+        assert k >= 0.6 * lay.scale, (sc.meta.name, "still readable")

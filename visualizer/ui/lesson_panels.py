@@ -239,25 +239,49 @@ def least_covering_corner(lay: Layout, size: tuple[int, int],
 
 def draw_summary(surface: pygame.Surface, player: LessonPlayer, lang: str, lay: Layout, pal: Palette,
                  keys: bool = True) -> None:
-    """The end-of-lesson card: summary and a question to think about (and, in the window, the keys)."""
+    """The end-of-lesson card: summary and a question to think about (and, in the window, the keys),
+    its text made smaller, step by step, until all of it fits inside the card."""
     s, meta = lay.scale, player.scenario.meta
-    box = lay.graph.inflate(-round(lay.graph.width * 0.16), -round(lay.graph.height * 0.14))
+    box, width, k = summary_fit(meta, lang, lay)
     panel(surface, box, pal, s, pal.highlight)
-    x, y, width = box.left + round(32 * s), box.top + round(24 * s), box.width - round(64 * s)
-    title = text(getattr(meta.title, lang), round(28 * s), pal.text, True)
+    x, y = box.left + round(32 * s), box.top + round(24 * s)
+    title = text(getattr(meta.title, lang), round(28 * k), pal.text, True)
     surface.blit(title, (x, y))
-    y += title.get_height() + round(18 * s)
-    for head, body in (("lesson.summary", meta.summary), ("lesson.question", meta.question)):
-        if body is None:
-            continue
-        surface.blit(text(t(head, lang), round(20 * s), pal.highlight, True), (x, y))
-        y += round(32 * s)
-        px = round(20 * s)
+    y += title.get_height() + round(18 * k)
+    for head, body in _summary_parts(meta):
+        surface.blit(text(t(head, lang), round(20 * k), pal.highlight, True), (x, y))
+        y += round(32 * k)
+        px = round(20 * k)
         for line in wrap(getattr(body, lang), px, width):
             surface.blit(text(line, px, pal.text), (x, y))
             y += round(px * 1.45)
-        y += round(14 * s)
+        y += round(14 * k)
     if keys:
-        hint = text(t("lesson.summary_keys", lang), round(15 * s), pal.text_dim)
+        hint = text(t("lesson.summary_keys", lang), round(15 * k), pal.text_dim)
         surface.blit(hint, (x, min(y, box.bottom - hint.get_height() - round(14 * s))))
 
+
+def summary_fit(meta, lang: str, lay: Layout) -> tuple[pygame.Rect, int, float]:
+    """The summary card's box, its text width, and the scale its text is drawn at: the picture's
+    scale, or less (down to 0.55 of it) until the text fits the box."""
+    s = lay.scale
+    box = lay.graph.inflate(-round(lay.graph.width * 0.16), -round(lay.graph.height * 0.14))
+    width = box.width - round(64 * s)
+    f = 1.0
+    while f > 0.55 and _summary_height(meta, lang, s * f, width) > box.height - round(24 * s):
+        f -= 0.05
+    return box, width, s * f
+
+
+def _summary_parts(meta) -> list[tuple[str, object]]:
+    return [(head, body) for head, body in (("lesson.summary", meta.summary), ("lesson.question", meta.question))
+            if body is not None]
+
+
+def _summary_height(meta, lang: str, k: float, width: int) -> int:
+    """Height the summary card's text takes at scale `k` (title, each part, the keys' line)."""
+    h = text(getattr(meta.title, lang), round(28 * k), (0, 0, 0), True).get_height() + round(18 * k)
+    for _, body in _summary_parts(meta):
+        px = round(20 * k)
+        h += round(32 * k) + len(wrap(getattr(body, lang), px, width)) * round(px * 1.45) + round(14 * k)
+    return h + round(15 * k * 1.4)
