@@ -36,6 +36,9 @@ class Halves:
         return None
 
 
+SCRUBBER_PX = 26          # px at scale 1 kept under the halves for the lesson's time scrubber
+
+
 def side_colors(pal: Palette) -> tuple[Color, Color]:
     """A's and B's colour in the charts and legends (Okabe-Ito sky blue and orange)."""
     return pal.read, pal.write
@@ -60,7 +63,9 @@ def draw_split(surface: pygame.Surface, snaps: tuple[Snapshot, Snapshot], titles
     lay = layout_for(surface.get_size(), snaps[0], view)
     surface.fill(pal.background)
     s = lay.scale
-    rects = split_rects(lay.graph, max(2, round(4 * s)))
+    room = lay.graph.copy()
+    room.height -= round(SCRUBBER_PX * s)           # the time scrubber runs under both halves
+    rects = split_rects(room, max(2, round(4 * s)))
     lays = []
     strip = round(STRIP_PX * s)
     for k in (0, 1):
