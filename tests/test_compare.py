@@ -141,3 +141,19 @@ def test_a_compare_beat_must_name_a_design_with_the_same_traffic() -> None:
                        (lesson("cache-none", side="b"), "side")):
         with pytest.raises(ScenarioError, match=words.replace("[", r"\[")):
             validate(bad)
+
+
+def test_the_lesson_time_scrubber_runs_under_both_halves_not_across_them() -> None:
+    from visualizer.scenario import bundled
+    from visualizer.split_app import SplitApp
+    from visualizer.ui.lesson_controls import Scrubber, install_lesson
+
+    sc, other = load("cache"), load("cache-none")
+    app = SplitApp(lambda: LessonPlayer(silent_copy(sc), compare_with=other), sc, speed=1.0)
+    install_lesson(app, [s for _, s in bundled() if s.meta.lesson])
+    for size in ((1280, 720), (1920, 1080)):
+        surface = pygame.Surface(size)
+        for _ in range(3):
+            app.advance_frame(0.05, surface)
+        bar = next(w for w in app.widgets if isinstance(w, Scrubber)).rect
+        assert all(not bar.colliderect(r) for r in app.halves.rects), (size, bar, app.halves.rects)
