@@ -94,7 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cmd.AddCache": {"en": "Add an empty cache set up like {node}", "ko": "빈 캐시 추가 (설정은 {node} 그대로)"},
     "cmd.AddWorker": {"en": "Add a worker to {node}", "ko": "{node}에 워커 추가"},
     "cmd.RemoveWorker": {"en": "Take a worker away from {node}", "ko": "{node}에서 워커 하나 빼기"},
-    "cmd.AddNode": {"en": "Add a {kind} here", "ko": "여기에 {kind} 추가"},
+    "cmd.AddNode": {"en": "New {kind} here", "ko": "여기에 {kind} 추가"},
     "cmd.RemoveNode": {"en": "Delete {node} from the design", "ko": "설계에서 {node} 삭제"},
     "cmd.AddLink": {"en": "Link {src} to {dst}", "ko": "{src}에서 {dst}로 연결"},
     "cmd.RemoveLink": {"en": "Remove the link {src} -> {dst}", "ko": "{src} -> {dst} 연결 삭제"},

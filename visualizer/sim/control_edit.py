@@ -95,8 +95,22 @@ def do_edit(sim: "Simulation", cmd: Edit, ch: Change) -> None:
     _rewire(sim, touched | {n.id for n in added})
     for node in added:
         node.start()
+    _go_public(sim, added)
     sim.graph_version += 1
     sim.log(cmd.event, added[0].id if added else _subject(cmd))
+
+
+def _go_public(sim: "Simulation", added: list[Node]) -> None:
+    """A new node the users reach (an entry point, a CDN edge) gets a public address."""
+    reached = {getattr(c, "entry", None) for c in sim.clients} | {getattr(c, "edge", None) for c in sim.clients}
+    taken = {n.ip for n in sim.nodes}
+    for node in added:
+        if node in reached:
+            k = 10
+            while f"203.0.113.{k}" in taken:
+                k += 1
+            node.ip, node.public = f"203.0.113.{k}", True
+            taken.add(node.ip)
 
 
 def _subject(cmd: Edit) -> str:

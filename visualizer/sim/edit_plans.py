@@ -166,7 +166,8 @@ def _primary(d: Design, node_id: str) -> dict[str, Any]:
 def plan_add_replica(d: Design, cmd: AddReplica, taken: set[str]) -> None:
     prim = _primary(d, cmd.node)
     reps = [l["to"] for l in out_of(d, cmd.node) if kind_of(d, l["to"]) == "db_replica"]
-    like = row(d, reps[0]) if reps else prim
+    others = reps or [r["id"] for r in d["nodes"] if r["kind"] == "db_replica"]
+    like = row(d, others[0]) if others else prim
     rep = add_row(d, "db_replica", taken, like)
     ms = next((l["latency_ms"] for l in out_of(d, cmd.node) if l["to"] in reps), 1.0)
     link(d, cmd.node, rep, ms)
