@@ -69,7 +69,7 @@ def test_right_click_on_empty_space_adds_a_node_and_delete_removes_it(screen):
     empty = (g.right - 5, g.bottom - 5)
     assert app.node_at(empty) is None
     app.handle_event(mouse(pygame.MOUSEBUTTONDOWN, empty, 3))
-    assert app.menu.is_open and any("web_server" in label or "Web" in label for label, _ in app.menu.items)
+    assert app.menu.is_open and any(label == "New web server here" for label, _ in app.menu.items)
     pick(app, screen, C.AddNode)
     new = app.player.sim.nodes[-1].id
     app.render(screen)
