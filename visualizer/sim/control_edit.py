@@ -248,6 +248,6 @@ def offers(sim: "Simulation", node_id: str | None) -> list[Edit]:
     if node_id is None:
         return [AddNode(s.kind) for s in reg.kinds() if s.buildable]
     node = sim.by_id.get(node_id)
-    if node is None or node.status == REMOVED:
+    if node is None or node.status != "up":      # a down node's menu stays about bringing it back
         return []
     return [BUILDS[name](node_id) for name in reg.spec(node.kind).builds if name in BUILDS]  # type: ignore[call-arg]
