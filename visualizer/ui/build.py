@@ -114,8 +114,9 @@ class BuildTools(Widget):
         return True
 
 
-BINDINGS = (("undo", pygame.K_z, "Ctrl+Z", "key.undo"), ("redo", pygame.K_y, "Ctrl+Y", "key.redo"),
-            ("save", pygame.K_s, "Ctrl+S", "key.save"), ("open", pygame.K_o, "Ctrl+O", "key.open"))
+# Help lists two keys a row, and only without a script (a lesson's help has its own keys to fit).
+BINDINGS = (("undo", pygame.K_z, "Ctrl+Z / Ctrl+Y", "key.undo"), ("redo", pygame.K_y, "", ""),
+            ("save", pygame.K_s, "Ctrl+S / Ctrl+O", "key.save"), ("open", pygame.K_o, "", ""))
 
 
 def install_build(app: Any) -> BuildTools:
@@ -126,7 +127,10 @@ def install_build(app: Any) -> BuildTools:
     app.add_widget(tools.files, Layer.OVERLAY)
     app.add_command_hook(lambda a, cmd: tools.history.record(a.player, cmd))
     handlers = {"undo": tools.undo, "redo": tools.redo, "save": tools.save, "open": tools.open_menu}
+    def sandbox() -> bool:
+        return not getattr(app.player, "beats", ())
+
     for action, k, shown, help_key in BINDINGS:
-        app.bind(Binding(action, (k,), ctrl=True, shown=shown, help=help_key), handlers[action])
-    app.bind(Binding("link", help="key.link"), lambda: None)
+        app.bind(Binding(action, (k,), ctrl=True, shown=shown, help=help_key, listed=sandbox), handlers[action])
+    app.bind(Binding("link", help="key.link", listed=sandbox), lambda: None)
     return tools
