@@ -27,6 +27,7 @@ from visualizer.ui.geometry import dot_at, node_at, slider_slots  # noqa: E402
 from visualizer.ui.focus import install_focus  # noqa: E402
 from visualizer.ui.help import HelpOverlay  # noqa: E402
 from visualizer.ui.keymap import Binding, KeyMap  # noqa: E402
+from visualizer.ui.build import install_build  # noqa: E402
 from visualizer.ui.menu import ContextMenu, menu_notes  # noqa: E402
 from visualizer.ui.slider import Slider  # noqa: E402
 from visualizer.ui.stack import WidgetStack  # noqa: E402
@@ -95,6 +96,7 @@ class App:
             self.add_widget(widget, layer)
         self._bind_defaults()
         self.focus = install_focus(self)      # Tab / Enter / A: every node action from the keyboard
+        self.build = install_build(self)      # add / link / delete nodes, Ctrl+Z/Y/S/O
 
     # ---- what others may read ---------------------------------------------------------------
     @property

@@ -127,6 +127,18 @@ class Timeline:
             self.checkpoints.pop()
         self.horizon = now
 
+    def rewind_before(self, i: int) -> float:
+        """Go back to the moment just before log entry `i` was applied and forget it and every
+        later entry (undo); returns that moment. Entries logged earlier at the same instant stay."""
+        t = self.log[i].t
+        del self.log[i:]
+        while len(self.checkpoints) > 1 and (self.checkpoints[-1].t > t or self.checkpoints[-1].applied > i):
+            self.checkpoints.pop()
+        self._restore(len(self.checkpoints) - 1)
+        self.advance_to(t)
+        self.horizon = t
+        return t
+
     def seek(self, t: float) -> None:
         """Move to simulated time `t`: restore the nearest checkpoint at or before it (behind or
         ahead of now) when that saves replay, then run forward."""

@@ -44,6 +44,7 @@ SPEC = registry.register(registry.KindSpec(
     kind="load_balancer", model=LoadBalancerNode, build=lambda cfg, idx: Balancer(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.BALANCER, registry.ENTRY, registry.ORIGIN}),
     actions=("fail", "recover", "add_server", "set_algorithm"), column=2, icon="load_balancer",
+    short="lb", builds=("cdn_in_front", "remove_node"),
     card=_line, facts=_facts,
     strings={"kind.load_balancer": {"en": "Load balancer", "ko": "로드밸런서"},
              "about.load_balancer": {

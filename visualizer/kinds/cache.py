@@ -50,7 +50,7 @@ def _facts(model: Any, cache: Cache, now: float) -> dict[str, str]:
 SPEC = registry.register(registry.KindSpec(
     kind="cache", model=CacheNode, build=lambda cfg, idx: Cache(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.SERVER, registry.CACHE}),
-    actions=("fail", "recover", "flush", "set_ttl", "set_on_write", "add_cache"), column=3.5, icon="cache",
+    actions=("fail", "recover", "flush", "set_ttl", "set_on_write", "add_cache"), column=3.5, icon="cache", builds=("remove_node",),
     card=_line, facts=_facts,
     strings={"kind.cache": {"en": "Cache", "ko": "캐시"},
              "about.cache": {"en": "Keeps recently read data in memory: a hit answers at once, "

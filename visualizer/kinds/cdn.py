@@ -38,7 +38,7 @@ def _facts(model: Any, cdn: Cdn, now: float) -> dict[str, str]:
 SPEC = registry.register(registry.KindSpec(
     kind="cdn", model=CdnNode, build=lambda cfg, idx: Cdn(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.SERVER, registry.EDGE}),
-    actions=("fail", "recover", "purge", "set_ttl"), column=1, order=1, icon="cdn",
+    actions=("fail", "recover", "purge", "set_ttl"), column=1, order=1, icon="cdn", builds=("remove_node",),
     card=_line, facts=_facts,
     strings={"kind.cdn": {"en": "CDN edge", "ko": "CDN 엣지"},
              "about.cdn": {"en": "Keeps copies of images, scripts and styles close to the users: a hit "

@@ -48,22 +48,23 @@ def _facts(model: Any, db: Database, now: float) -> dict[str, str]:
 
 
 def _db_spec(kind: str, model: type, en: str, ko: str, about_en: str, about_ko: str, order: int,
-             actions: tuple[str, ...]) -> registry.KindSpec:
+             actions: tuple[str, ...], builds: tuple[str, ...]) -> registry.KindSpec:
     return registry.register(registry.KindSpec(
         kind=kind, model=model, build=lambda cfg, idx: Database(cfg.id, kind, idx, cfg),  # type: ignore[arg-type]
         roles=frozenset({registry.SERVER, registry.DATABASE}), actions=actions, column=4, order=order,
         role_order={PRIMARY: 0, FORMER_PRIMARY: 0, REPLICA: 1},
-        icon=kind, card=_tier_line, facts=_facts,
+        icon=kind, card=_tier_line, short="db", builds=builds, facts=_facts,
         strings={f"kind.{kind}": {"en": en, "ko": ko}, f"about.{kind}": {"en": about_en, "ko": about_ko}}))
 
 
 PRIMARY_SPEC = _db_spec("db_primary", DbPrimaryNode, "Primary DB", "주 데이터베이스",
                         "The master copy of the data: every write goes here.",
                         "데이터의 원본입니다. 모든 쓰기 연산은 여기로 갑니다.", 0,
-                        ("fail", "recover", "upgrade", "recover_data", "add_shard"))
+                        ("fail", "recover", "upgrade", "recover_data", "add_shard"),
+                        ("add_replica", "cache_between", "remove_node"))
 
 
 REPLICA_SPEC = _db_spec("db_replica", DbReplicaNode, "Replica DB", "부 데이터베이스",
                         "A copy of the primary that serves reads; it may lag behind.",
                         "주 DB의 사본으로 읽기를 처리합니다. 조금 늦게 따라갈 수 있습니다.", 1,
-                        ("fail", "recover", "upgrade", "promote", "recover_data"))
+                        ("fail", "recover", "upgrade", "promote", "recover_data"), ("remove_node",))

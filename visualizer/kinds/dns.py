@@ -43,7 +43,7 @@ def _facts(model: Any, node: Dns, now: float) -> dict[str, str]:
 
 SPEC = registry.register(registry.KindSpec(
     kind="dns", model=DnsNode, build=lambda cfg, idx: Dns(cfg.id, idx, cfg),  # type: ignore[arg-type]
-    roles=frozenset({registry.NAMESERVER}), column=1, icon="dns", card=_line, facts=_facts,
+    roles=frozenset({registry.NAMESERVER}), column=1, icon="dns", builds=("remove_node",), card=_line, facts=_facts,
     strings={"kind.dns": {"en": "DNS", "ko": "DNS"},
              "about.dns": {"en": "Turns the site's name into the public IP to connect to.",
                            "ko": "도메인 이름을 접속할 공개 IP 주소로 바꿔 줍니다."},

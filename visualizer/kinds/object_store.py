@@ -28,7 +28,8 @@ SPEC = registry.register(registry.KindSpec(
     kind="object_store", model=ObjectStoreNode,
     build=lambda cfg, idx: ObjectStore(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.SERVER, registry.ORIGIN}),
-    actions=("fail", "recover", "upgrade"), column=4, order=2, icon="object_store", card=_line,
+    actions=("fail", "recover", "upgrade"), column=4, order=2, icon="object_store",
+    short="store", builds=("cdn_in_front", "remove_node"), card=_line,
     strings={"kind.object_store": {"en": "Object store", "ko": "오브젝트 스토리지"},
              "about.object_store": {"en": "Keeps the site's files (images, scripts, videos) on disk and "
                                           "hands them to the CDN.",

@@ -52,7 +52,7 @@ def _worker_facts(model: Any, w: Worker, now: float) -> dict[str, str]:
 QUEUE_SPEC = registry.register(registry.KindSpec(
     kind="queue", model=QueueNode, build=lambda cfg, idx: JobQueue(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.QUEUE}),
-    actions=("fail", "recover", "add_worker", "remove_worker"), column=3.5, order=2, icon="queue",
+    actions=("fail", "recover", "add_worker", "remove_worker"), column=3.5, order=2, icon="queue", builds=("remove_node",),
     card=_queue_line, facts=_queue_facts,
     strings={"kind.queue": {"en": "Message queue", "ko": "메시지 큐"},
              "about.queue": {"en": "Holds jobs to do later, so the web server can answer now; "
@@ -63,7 +63,7 @@ QUEUE_SPEC = registry.register(registry.KindSpec(
 
 WORKER_SPEC = registry.register(registry.KindSpec(
     kind="worker", model=WorkerNode, build=lambda cfg, idx: Worker(cfg.id, idx, cfg),  # type: ignore[arg-type]
-    roles=frozenset({registry.WORKER}), actions=("fail", "recover"), column=4.5, icon="worker",
+    roles=frozenset({registry.WORKER}), actions=("fail", "recover"), column=4.5, icon="worker", builds=("remove_node",),
     card=_worker_line, facts=_worker_facts,
     strings={"kind.worker": {"en": "Worker", "ko": "워커"},
              "about.worker": {"en": "Takes one job per free slot from its queue, does it, and says so.",

@@ -35,7 +35,7 @@ SPEC = registry.register(registry.KindSpec(
     kind="session_store", model=SessionStoreNode,
     build=lambda cfg, idx: SessionStore(cfg.id, idx, cfg),  # type: ignore[arg-type]
     roles=frozenset({registry.SERVER, registry.SESSIONS}),
-    actions=("fail", "recover", "upgrade", "share_sessions"), column=3.5, order=1, icon="session_store", card=_line, facts=_facts,
+    actions=("fail", "recover", "upgrade", "share_sessions"), column=3.5, order=1, icon="session_store", builds=("remove_node",), card=_line, facts=_facts,
     strings={"kind.session_store": {"en": "Session store", "ko": "세션 저장소"},
              "about.session_store": {
                  "en": "Keeps who is logged in, in memory, for every web server: any server can "

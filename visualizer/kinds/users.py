@@ -28,7 +28,7 @@ def _facts(model: Any, node: Node, now: float) -> dict[str, str]:
 
 SPEC = registry.register(registry.KindSpec(
     kind="client", model=ClientNode, build=lambda cfg, idx: Client(cfg.id, idx),  # type: ignore[arg-type]
-    roles=frozenset({registry.USERS}), actions=("set_rate",), column=0, icon="client",
+    roles=frozenset({registry.USERS}), actions=("set_rate",), column=0, icon="client", buildable=False,
     card=_rate_line, facts=_facts,
     strings={"kind.client": {"en": "Users", "ko": "사용자"},
              "about.client": {"en": "People using the site from browsers and phones.",

@@ -47,7 +47,8 @@ def _facts(model: Any, web: WebServer, now: float) -> dict[str, str]:
 SPEC = registry.register(registry.KindSpec(
     kind="web_server", model=WebServerNode, build=_build,
     roles=frozenset({registry.SERVER, registry.ENTRY, registry.ORIGIN}),
-    actions=("fail", "recover", "upgrade", "remove_server"), column=3, icon="web_server", card=_line,
+    actions=("fail", "recover", "upgrade", "remove_server"), column=3, icon="web_server", short="web",
+    builds=("balancer_in_front", "split_database", "cdn_in_front", "remove_node"), card=_line,
     facts=_facts,
     strings={"kind.web_server": {"en": "Web server", "ko": "웹 서버"},
              "about.web_server": {"en": "Runs the application: takes a request, asks the database, answers.",

@@ -244,11 +244,85 @@ class SetSharding(Command):
         return cls(beat.sharding)
 
 
+# ---- edits: the student builds the design ("Build it yourself"); not timeline actions -----------
+
+@dataclass(frozen=True)
+class Edit(Command):
+    """A change to the design itself. Checked by rewriting the design (sim/design.py) and
+    validating it as a scenario, so whatever an edit makes can be saved and loaded back."""
+
+    edit: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class AddNode(Edit):
+    kind: str
+    like: str | None = None    # a node whose settings to copy; None: the kind's defaults
+    event: ClassVar[str] = "add_node"
+
+
+@dataclass(frozen=True)
+class RemoveNode(Edit):
+    node: str
+    event: ClassVar[str] = "remove_node"
+
+
+@dataclass(frozen=True)
+class AddLink(Edit):
+    src: str
+    dst: str
+    latency_ms: float = 2.0
+    event: ClassVar[str] = "add_link"
+
+
+@dataclass(frozen=True)
+class RemoveLink(Edit):
+    src: str
+    dst: str
+    event: ClassVar[str] = "remove_link"
+
+
+@dataclass(frozen=True)
+class SplitDatabase(Edit):
+    node: str                  # a web server with no database: the data moves to a db_primary
+    event: ClassVar[str] = "add_node"
+
+
+@dataclass(frozen=True)
+class BalancerInFront(Edit):
+    node: str                  # a web server the users reach directly
+    event: ClassVar[str] = "add_node"
+
+
+@dataclass(frozen=True)
+class AddReplica(Edit):
+    node: str                  # the primary to copy
+    event: ClassVar[str] = "add_node"
+
+
+@dataclass(frozen=True)
+class CacheBetween(Edit):
+    node: str                  # the primary whose callers read through the new cache
+    event: ClassVar[str] = "add_node"
+
+
+@dataclass(frozen=True)
+class CdnInFront(Edit):
+    node: str                  # the origin: a web server, a load balancer or an object store
+    event: ClassVar[str] = "add_node"
+
+
+EDITS: tuple[type[Edit], ...] = (AddNode, RemoveNode, AddLink, RemoveLink, SplitDatabase, BalancerInFront,
+                                 AddReplica, CacheBetween, CdnInFront)
+BUILDS: dict[str, type[Edit]] = {"remove_node": RemoveNode, "split_database": SplitDatabase,
+                                 "balancer_in_front": BalancerInFront, "add_replica": AddReplica,
+                                 "cache_between": CacheBetween, "cdn_in_front": CdnInFront}
+
 COMMANDS: tuple[type[Command], ...] = (Fail, Recover, SetRate, AddServer, RemoveServer, Upgrade,
                                        Promote, RecoverData, SetAlgorithm, Flush, Purge, SetTtl, SetOnWrite,
                                        ShareSessions, AddCache, FailSite, RecoverSite, AddWorker,
                                        RemoveWorker, AddShard, SetSharding)
-ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}
+ACTIONS: dict[str, type[Command]] = {c.action: c for c in COMMANDS}     # what a timeline may do
 NOTE = "note"              # a beat with no action: a caption only
 ACTION_NAMES: tuple[str, ...] = tuple(ACTIONS) + (NOTE,)
 WAITABLE: tuple[str, ...] = tuple(a for a, c in ACTIONS.items() if c.waitable)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Callable
 
-from visualizer.sim import (control_queue, control_shard, control_site, control_store, failures,
+from visualizer.sim import (control_edit, control_queue, control_shard, control_site, control_store, failures,
                             registry)
-from visualizer.sim.commands import (ACTIONS, AddServer, Command, CommandError, Fail, Promote,
+from visualizer.sim.commands import (ACTIONS, COMMANDS, EDITS, AddServer, Command, CommandError, Fail, Promote,
                                      RecoverData, Recover, RemoveServer, SetAlgorithm, SetRate, Upgrade)
 from visualizer.sim.failures import clone, fail_node, recover_node
 from visualizer.sim.components.balancer import ALGORITHMS, Balancer
@@ -190,8 +190,9 @@ _RULES: dict[type, tuple[Callable[..., Any], Callable[..., None]]] = {
     **control_queue.RULES,
     **control_site.RULES,
     **control_shard.RULES,
+    **control_edit.RULES,
 }
-assert set(_RULES) == set(ACTIONS.values()), "every command in the action table has its rules"
+assert set(_RULES) == set(COMMANDS) | set(EDITS), "every command in the action table has its rules"
 
 
 def check(sim: "Simulation", cmd: Command) -> Any:
@@ -235,8 +236,21 @@ def actions_for(sim: "Simulation", node_id: str) -> list[Command]:
     if isinstance(node, Balancer):
         cands.append(AddServer(node_id))
         cands += [SetAlgorithm(node_id, a) for a in ALGORITHMS if a != node.algorithm]
+    cands += control_edit.offers(sim, node_id)
     ok = []
     for c in cands:
+        try:
+            check(sim, c)
+        except CommandError:
+            continue
+        ok.append(c)
+    return ok
+
+
+def build_offers(sim: "Simulation") -> list[Command]:
+    """What a right-click on empty space offers: a node of each buildable kind that fits now."""
+    ok: list[Command] = []
+    for c in control_edit.offers(sim, None):
         try:
             check(sim, c)
         except CommandError:

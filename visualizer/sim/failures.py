@@ -58,6 +58,7 @@ def clone(model: "Model", tpl: Node, kind: str, in_place_of: Node | None = None)
     (in the place of `in_place_of`, a node removed for good, if given)."""
     new = registry.spec(kind).build(tpl.cfg, len(model.nodes))  # type: ignore[attr-defined]
     new.id = new_id(model, tpl.id)
+    new.cfg = tpl.cfg                    # type: ignore[attr-defined]   # settings like the template's
     if tpl.site:
         new.site = tpl.site              # a copy stands in the same data centre
     if isinstance(new, Server) and isinstance(tpl, Server):

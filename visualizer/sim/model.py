@@ -152,6 +152,10 @@ class Simulation(Journey):
         """The commands that fit this node now (for a right-click menu)."""
         return control.actions_for(self, node_id)
 
+    def build_offers(self) -> list[Command]:
+        """The nodes a right-click on empty space may add now (the build menu)."""
+        return control.build_offers(self)
+
     def check_conservation(self) -> None:
         """AssertionError unless generated == completed + failed + in flight."""
         st = self.stats

@@ -62,6 +62,9 @@ class KindSpec:
     card: CardLine = _no_line                  # the fact line under the card's address
     facts: Facts = _no_facts                   # kind-specific facts for the snapshot (NodeView.extra)
     strings: dict[str, dict[str, str]] = field(default_factory=dict)  # key -> {"en", "ko"}
+    short: str = ""                            # a new node's id stem ("web" -> web3); '' = the kind
+    builds: tuple[str, ...] = ()               # build-menu edits offered on a node of it (commands.BUILDS)
+    buildable: bool = True                     # offered as "add a ..." on empty space
 
     def place(self, role: str) -> tuple[float, int]:
         """(column, order in the column) of a node of this kind with this role."""

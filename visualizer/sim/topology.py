@@ -27,6 +27,7 @@ def make_node(cfg: Any, idx: int) -> "Node":
     """A runtime node for one scenario node, made by its kind's factory."""
     node = registry.spec(cfg.kind).build(cfg, idx)
     node.mtbf_s, node.mttr_s = cfg.mtbf_s, cfg.mttr_s
+    node.cfg = cfg                        # type: ignore[attr-defined]   # what a saved design writes
     if cfg.site:
         node.site = cfg.site
     return node

@@ -21,12 +21,20 @@ def command_label(cmd: object, lang: str) -> str:
     """A command as a menu line in `lang`, e.g. Upgrade(node='web1') -> 'Upgrade web1 (bigger machine)'."""
     name = type(cmd).__name__
     fields = dataclasses.asdict(cmd) if dataclasses.is_dataclass(cmd) else {}
-    fields = {k: ("LB" if v is None else fact(k, v, lang)[1] if isinstance(v, str) else v)
-              for k, v in fields.items()}
+    fields = {k: ("LB" if v is None else _kind_name(v, lang) if k == "kind" else
+                  fact(k, v, lang)[1] if isinstance(v, str) else v) for k, v in fields.items()}
     try:
         return t(f"cmd.{name}", lang, **fields)
     except (KeyError, ValueError, IndexError):
         return name
+
+
+def _kind_name(kind: str, lang: str) -> str:
+    """A kind as its spec names it ("load_balancer" -> "load balancer")."""
+    try:
+        return t(f"kind.{kind}", lang).lower() if lang == "en" else t(f"kind.{kind}", lang)
+    except KeyError:
+        return kind
 
 
 @dataclass(frozen=True)

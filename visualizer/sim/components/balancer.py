@@ -76,7 +76,7 @@ class Balancer(Node):
         self.rebuild_pool()
 
     def start(self) -> None:
-        self.model.push(self.hc_s, self.health_tick, None)
+        self.model.push(self.model.time + self.hc_s, self.health_tick, None)
 
     def add_backend(self, node: Node) -> None:
         """A new server behind this balancer: probed before it gets traffic."""

@@ -61,7 +61,7 @@ class Dns(Node):
 
     def start(self) -> None:
         if self.targets:
-            self.model.push(self.hc_s, self.health_tick, None)
+            self.model.push(self.model.time + self.hc_s, self.health_tick, None)
 
     def receive(self, req: "Request") -> None:
         if req.done:

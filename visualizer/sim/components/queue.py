@@ -80,7 +80,7 @@ class JobQueue(Node):
             w.queue = self
 
     def start(self) -> None:
-        self.model.push(1.0, self._sample, None)
+        self.model.push(self.model.time + 1.0, self._sample, None)
 
     def _sample(self, _: Any) -> None:
         self.depth_series.append(self.depth)
