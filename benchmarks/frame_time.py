@@ -1,5 +1,5 @@
 """Frame time: the whole frame on the real model (step + snapshot + drawing + flip) for every bundled
-scenario at several speeds and a 14-server design; the drawing alone with 1,000 and 5,000 dots;
+scenario at several speeds, a 14-server design and a 500-node one (group cards); the drawing alone with 1,000 and 5,000 dots;
 and startup to first frame.
 
 Run: .venv/bin/python benchmarks/frame_time.py [--quick] [--only NAME,NAME]
@@ -196,6 +196,8 @@ def main() -> int:
     cases = [(name, sc, sp) for name, sc in bundled() for sp in SPEEDS if only is None or name in only]
     if only is None or "14" in only:
         cases.append(("14 servers", fourteen_servers(), 20.0))
+    if only is None or "500" in only:
+        cases.append(("500 nodes", five_hundred(), 1.0))
     if only is not None:
         for name, sc, sp in cases:
             ms, running = whole_frames(sc, sp, 60 if quick else 300)
