@@ -22,6 +22,7 @@ import pygame
 from visualizer.i18n import t
 from visualizer.render.fonts import text
 from visualizer.render.layout import REMOVED, Layout, _place
+from visualizer.render.nodes import icon, icon_name
 from visualizer.render.style import Palette
 from visualizer.sim import registry
 from visualizer.sim.snapshot import Snapshot
@@ -230,8 +231,6 @@ def draw_groups(surface: pygame.Surface, snap: Snapshot, lay: Layout, pal: Palet
 def _stacked(surface: pygame.Surface, card: GroupCard, lay: Layout, pal: Palette, s: float, snap: Snapshot,
              lang: str) -> None:
     """Two card edges behind, then the card: icon, "web ×480", how many are up, the load, slots."""
-    from visualizer.render.nodes import icon, icon_name
-
     r, radius, step = card.rect, round(10 * s), stack_step(lay.scale)
     tot = totals(snap, card.members)
     edge = pal.undetected if tot.up < tot.count else pal.card_edge

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Iterator, Sequence, TypeVar
+from typing import Any, Iterator, Sequence, TypeVar
 
 import numpy as np
 import pygame
@@ -12,9 +12,6 @@ import pygame
 from visualizer.render import bands as bandmod
 from visualizer.render.unblock import Group, clear_links
 from visualizer.sim import registry
-
-if TYPE_CHECKING:
-    from visualizer.render.groups import GroupCard, Tab
 
 CARD_W, CARD_H = 164, 98          # at scale 1 (1280x720)
 CARD_TEXT = 12                    # a card's address and fact lines, px at scale 1
@@ -47,8 +44,8 @@ class Layout:
     bands: tuple[bandmod.Band, ...] = ()   # a design with sites: one band per site, top to bottom
     alias: np.ndarray | None = None        # each node's index, or its group card's stand-in (groups.py)
     folded: np.ndarray | None = None       # True: the node is drawn as part of a group card
-    groups: tuple[GroupCard, ...] = ()     # folded groups' cards
-    tabs: tuple[Tab, ...] = ()             # an expanded group's "fold again" tab
+    groups: tuple[Any, ...] = ()           # folded groups' cards (groups.GroupCard: .key, .rect)
+    tabs: tuple[Any, ...] = ()             # an opened group's "fold again" tab (groups.Tab: .key, .rect)
 
     @cached_property
     def _where(self) -> dict[str, int]:
@@ -58,7 +55,7 @@ class Layout:
         """Index of a node in the layout (same as in the snapshot it was made from)."""
         return self._where.get(node_id)
 
-    def group_at(self, pos: tuple[int, int]) -> GroupCard | Tab | None:
+    def group_at(self, pos: tuple[int, int]) -> Any:
         """The group card or fold tab under `pos`, or None."""
         return next((g for g in (*self.tabs, *self.groups) if g.rect.collidepoint(pos)), None)
 
