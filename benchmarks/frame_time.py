@@ -1,5 +1,5 @@
 """Frame time: the whole frame on the real model (step + snapshot + drawing + flip) for every bundled
-scenario at several speeds and a 14-server design; the drawing alone with 1,000 and 5,000 dots;
+scenario at several speeds, a 14-server design and a 500-node one (group cards); the drawing alone with 1,000 and 5,000 dots;
 and startup to first frame.
 
 Run: .venv/bin/python benchmarks/frame_time.py [--quick] [--only NAME,NAME]
@@ -142,6 +142,27 @@ def fourteen_servers() -> "Scenario":
                     "<benchmark>")
 
 
+def five_hundred(webs: int = 480, replicas: int = 16) -> "Scenario":
+    """A design that outgrows the picture: 480 web servers x 4 workers behind one balancer, a primary
+    and 16 replicas (500 nodes with users, DNS and the balancer), at 2,000 requests/s."""
+    from visualizer.scenario import validate
+
+    names, reps = [f"web{i}" for i in range(1, webs + 1)], [f"db{i}" for i in range(2, replicas + 2)]
+    nodes = ([{"id": "users", "kind": "client"}, {"id": "dns", "kind": "dns", "points_to": "lb"},
+              {"id": "lb", "kind": "load_balancer", "algorithm": "least_connections"}]
+             + [{"id": w, "kind": "web_server", "workers": 4, "service_ms": 40.0} for w in names]
+             + [{"id": "db1", "kind": "db_primary", "workers": 16, "service_ms": 5.0}]
+             + [{"id": r, "kind": "db_replica", "workers": 16, "service_ms": 5.0} for r in reps])
+    links = ([("users", "dns"), ("users", "lb")] + [("lb", w) for w in names]
+             + [(w, d) for w in names for d in ("db1", reps[int(w[3:]) % len(reps)])]
+             + [("db1", r) for r in reps])
+    return validate({"meta": {"name": "five-hundred", "title": {"en": "500 nodes", "ko": "노드 500개"},
+                              "duration": 3600.0},
+                     "traffic": {"rate": 2000.0, "read_ratio": 0.9},
+                     "nodes": nodes, "links": [{"from": a, "to": b, "latency_ms": 2.0} for a, b in links]},
+                    "<benchmark>")
+
+
 def whole_frames(sc, speed: float, frames: int, size=(1920, 1080)) -> tuple[np.ndarray, float]:
     """Milliseconds per whole window frame (App.advance_frame with drawing, then flip) on the real
     model at `speed`, and the speed the window really ran at the end."""
@@ -175,6 +196,8 @@ def main() -> int:
     cases = [(name, sc, sp) for name, sc in bundled() for sp in SPEEDS if only is None or name in only]
     if only is None or "14" in only:
         cases.append(("14 servers", fourteen_servers(), 20.0))
+    if only is None or "500" in only:
+        cases.append(("500 nodes", five_hundred(), 1.0))
     if only is not None:
         for name, sc, sp in cases:
             ms, running = whole_frames(sc, sp, 60 if quick else 300)

@@ -25,6 +25,7 @@ from visualizer.ui.base import Layer, UIContext, Widget  # noqa: E402
 from visualizer.ui.cards import Inspector, RequestCard  # noqa: E402
 from visualizer.ui.geometry import dot_at, node_at, slider_slots  # noqa: E402
 from visualizer.ui.focus import install_focus  # noqa: E402
+from visualizer.ui.group_clicks import install_groups  # noqa: E402
 from visualizer.ui.help import HelpOverlay  # noqa: E402
 from visualizer.ui.keymap import Binding, KeyMap  # noqa: E402
 from visualizer.ui.build import install_build  # noqa: E402
@@ -97,6 +98,7 @@ class App:
         self._bind_defaults()
         self.focus = install_focus(self)      # Tab / Enter / A: every node action from the keyboard
         self.build = install_build(self)      # add / link / delete nodes, Ctrl+Z/Y/S/O
+        self.groups = install_groups(self)    # a click on a group card (a crowded column) opens / folds it
 
     # ---- what others may read ---------------------------------------------------------------
     @property
@@ -293,6 +295,9 @@ class App:
         """Reduced motion on / off: nothing falls, pulses or glows; dots still show every request."""
         self.view.reduce_motion = not self.view.reduce_motion
         self.toast(t("toast.motion_off" if self.view.reduce_motion else "toast.motion_on", self.view.lang))
+
+    def set_expanded(self, expanded: frozenset[tuple[str, int]]) -> None:
+        self.view.expanded = expanded           # the group cards opened, at their page (ui/group_clicks.py)
 
     def close_overlays(self) -> None:
         self.help.visible = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from visualizer.i18n_audit import AUDIT_STRINGS
 from visualizer.i18n_shards import SHARD_STRINGS
 from visualizer.i18n_queue import QUEUE_STRINGS
+from visualizer.i18n_groups import GROUP_STRINGS
 from visualizer.i18n_sites import SITE_STRINGS
 from visualizer.sim import registry
 
@@ -347,6 +348,7 @@ STRINGS.update(SITE_STRINGS)           # data centres and their theory cards: i1
 STRINGS.update(AUDIT_STRINGS)          # the capstone's audit card: i18n_audit.py
 STRINGS.update(SHARD_STRINGS)          # database shards and their theory card: i18n_shards.py
 STRINGS.update(QUEUE_STRINGS)          # the message queue's tube, charts and card: i18n_queue.py
+STRINGS.update(GROUP_STRINGS)          # group cards of a crowded column: i18n_groups.py
 
 
 def fact(key: str, value: str, lang: str, group: str = "extra") -> tuple[str, str]:

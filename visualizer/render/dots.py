@@ -97,6 +97,8 @@ def dot_positions(dots: RequestDots, lay: Layout) -> tuple[np.ndarray, np.ndarra
     m = len(lay.ids)
     src = np.clip(dots.src, 0, m - 1)
     dst = np.clip(dots.dst, 0, m - 1)
+    if lay.alias is not None:          # a folded group's members: to and from its card, in its slots
+        src, dst = lay.alias[src], lay.alias[dst]
     fwd = dots.forward.astype(bool)
     kind = dots.kind.astype(np.int8)
     sprite[:] = np.where(kind == 1, np.where(fwd, WRITE_FWD, WRITE_BACK), np.where(fwd, READ_FWD, READ_BACK))

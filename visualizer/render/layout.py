@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator, Sequence, TypeVar
+from functools import cached_property, lru_cache
+from typing import Any, Iterator, Sequence, TypeVar
 
 import numpy as np
 import pygame
@@ -42,13 +42,22 @@ class Layout:
     text_rows: int = 2                # lines of address and facts a card has room for
     enlarged: bool = False            # projector mode: text kept large, the card grown round it (lines may wrap)
     bands: tuple[bandmod.Band, ...] = ()   # a design with sites: one band per site, top to bottom
+    alias: np.ndarray | None = None        # each node's index, or its group card's stand-in (groups.py)
+    folded: np.ndarray | None = None       # True: the node is drawn as part of a group card
+    groups: tuple[Any, ...] = ()           # folded groups' cards (groups.GroupCard: .key, .rect)
+    tabs: tuple[Any, ...] = ()             # an opened group's "fold again" tab (groups.Tab: .key, .rect)
+
+    @cached_property
+    def _where(self) -> dict[str, int]:
+        return {node_id: i for i, node_id in enumerate(self.ids)}
 
     def index(self, node_id: str) -> int | None:
         """Index of a node in the layout (same as in the snapshot it was made from)."""
-        try:
-            return self.ids.index(node_id)
-        except ValueError:
-            return None
+        return self._where.get(node_id)
+
+    def group_at(self, pos: tuple[int, int]) -> Any:
+        """The group card or fold tab under `pos`, or None."""
+        return next((g for g in (*self.tabs, *self.groups) if g.rect.collidepoint(pos)), None)
 
     def rect(self, i: int) -> pygame.Rect:
         """The card of node i."""
@@ -57,8 +66,9 @@ class Layout:
         return pygame.Rect(round(cx - hw), round(cy - hh), round(2 * hw), round(2 * hh))
 
     def hidden(self, i: int) -> bool:
-        """A node that is not drawn (a server removed from the design keeps its index, not its card)."""
-        return bool(self.half[i, 0] == 0)
+        """A node without a card of its own: a server removed from the design keeps its index, not
+        its card; a member of a folded group is drawn as its group's card."""
+        return bool(self.half[i, 0] == 0) or (self.folded is not None and bool(self.folded[i]))
 
     def shown(self, nodes: Sequence[T]) -> Iterator[tuple[int, T]]:
         """(index, node) for the nodes this layout places and draws."""
@@ -82,7 +92,8 @@ class Layout:
         if not len(self.ids):
             return None
         d = np.abs(self.centers - np.asarray(pos, dtype=np.float32))
-        inside = np.nonzero((d[:, 0] <= self.half[:, 0]) & (d[:, 1] <= self.half[:, 1]))[0]
+        hit = (d[:, 0] <= self.half[:, 0]) & (d[:, 1] <= self.half[:, 1])
+        inside = np.nonzero(hit if self.folded is None else hit & ~self.folded)[0]
         return int(inside[-1]) if len(inside) else None
 
 

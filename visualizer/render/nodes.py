@@ -62,7 +62,7 @@ def card_lines(n: NodeView, lang: str, px: int, width: int, wrap: bool) -> list[
     return out
 
 
-def _icon_name(kind: str) -> str:
+def icon_name(kind: str) -> str:
     spec = registry.find(kind)
     return spec.icon if spec is not None and spec.icon else kind
 
@@ -97,7 +97,7 @@ def _card_text(surface: pygame.Surface, n: NodeView, r: pygame.Rect, lang: str, 
     pad = round(8 * c)
     ipx = round(28 * c)
     full = r.width - 2 * pad
-    surface.blit(icon(_icon_name(n.kind), ipx, icon_color), (r.left + pad, r.top + pad))
+    surface.blit(icon(icon_name(n.kind), ipx, icon_color), (r.left + pad, r.top + pad))
     tx = r.left + pad + ipx + round(7 * c)
     name = text(n.id, round(18 * c), color, True)
     inner = r.right - pad - tx
@@ -214,6 +214,8 @@ def draw_outcomes(surface: pygame.Surface, snap: Snapshot, lang: str, lay: Layou
         i = lay.index(o.node)
         if i is None:
             continue
+        if lay.alias is not None:          # a folded group's members fall from, and are counted on, its card
+            i = int(lay.alias[i])
         cx, cy = lay.centers[i].tolist()
         hw, hh = lay.half[i].tolist()
         j = _jitter(o.id)
@@ -240,12 +242,17 @@ def _floors(lay: Layout) -> list[float]:
     """For each card, how far down a failed request may fall: to just above the next card below
     it (a falling failure on a healthy card would make that card look broken), else the picture."""
     out = []
+    cards = card_rects(lay)
     for i in range(len(lay.ids)):
         r = lay.rect(i)
-        below = [lay.rect(k).top for k, _ in lay.shown(lay.ids)
-                 if k != i and lay.rect(k).top > r.bottom and lay.rect(k).left < r.right and lay.rect(k).right > r.left]
+        below = [c.top for c in cards if c != r and c.top > r.bottom and c.left < r.right and c.right > r.left]
         out.append(min(below, default=lay.graph.bottom) - 2 * lay.dot_r)
     return out
+
+
+def card_rects(lay: Layout) -> list[pygame.Rect]:
+    """Every card drawn: the nodes' own, then the group cards."""
+    return [lay.rect(i) for i, _ in lay.shown(lay.ids)] + [g.rect for g in lay.groups]
 
 
 def _reason_labels(surface: pygame.Surface, reasons: dict[tuple[int, str], tuple[int, float]], now: float,
@@ -272,7 +279,7 @@ def _beside(card: pygame.Rect, size: tuple[int, int], lay: Layout, gap: int, dow
     first stays inside the picture and off the other cards and every card's badge (a crowded
     column keeps its labels readable, and a "LB still thinks it's up" badge is never covered)."""
     badge = round(30 * lay.scale * lay.card_scale)      # the strip under a card its badge may use
-    rects = [lay.rect(i) for i, _ in lay.shown(lay.ids)]
+    rects = card_rects(lay)
     others = [r for r in rects if r != card] + [pygame.Rect(r.left, r.bottom, r.width, badge) for r in rects]
     spots = [{"topleft": (card.right + gap, card.top + down)},
              {"topright": (card.left - gap, card.top + down)},

@@ -9,7 +9,8 @@ from typing import Protocol, Sequence
 import pygame
 
 from visualizer.i18n import t
-from visualizer.render import charts, dots as dotmod, nodes as nodemod, queue_view, shards as shardmod
+from visualizer.render import charts, dots as dotmod, groups as groupmod, nodes as nodemod, queue_view
+from visualizer.render import shards as shardmod
 from visualizer.render.bands import draw_bands
 from visualizer.render.fonts import text, ui_scale, wrap
 from visualizer.render.layout import PROJECTOR_CARD_TEXT, REMOVED, Layout, compute_layout, regions
@@ -41,6 +42,7 @@ class ViewState:
     chrome: bool = True                      # window furniture (key hints, PAUSED, status note, legend
                                              # strip); False for a clean video frame
     reduce_motion: bool = False              # no falling, pulsing or glowing; dots still show requests
+    expanded: frozenset[tuple[str, int]] = frozenset()   # group cards opened, at their page (render/groups.py)
 
 
 class Overlay(Protocol):
@@ -75,13 +77,17 @@ def layout_for(surface_size: tuple[int, int], snap: Snapshot, view: ViewState) -
     links = tuple((l.src, l.dst) for l in snap.links)
     where = {"sites": tuple(n.site for n in snap.nodes), "site_order": tuple(s.id for s in snap.sites)} \
         if snap.sites else {}
+    groups = groupmod.with_expanded(groupmod.plan(key, where.get("sites", ())), view.expanded)
+    full, (key, links) = key, groupmod.reduce(key, links, groups)
     lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, links=links,
                          **where)
+    lay = groupmod.fold(lay, groups, view.lang)
     if lay.enlarged:        # room for as many lines as the widest card's address and facts wrap to
         rows = min(4, max([2, *(_rows(n, view.lang, lay, i) for i, n in lay.shown(snap.nodes))]))
         if rows != lay.text_rows:
             lay = compute_layout(key, tuple(surface_size), round(scale, 4), lines, view.show_metrics, min_px, rows,
                                  links, **where)
+            lay = groupmod.fold(lay, groups, view.lang)
     return lay
 
 
@@ -107,6 +113,7 @@ def draw_frame(surface: pygame.Surface, snap: Snapshot, view: ViewState,
         shardmod.draw_halo(surface, snap, lay, still=view.reduce_motion)
     LAST.extra["card_text_px"] = nodemod.draw_cards(surface, snap, view.lang, lay, pal, view.hover, view.selected,
                                                     view.highlight, still=view.reduce_motion)
+    LAST.extra["group_cards"] = groupmod.draw_groups(surface, snap, lay, pal, view.lang)
     if snap.jobs is not None:
         drawn = queue_view.draw_jobs(surface, snap, snap.jobs, view.lang, lay, pal, view.speed,
                                      view.reduce_motion)
@@ -147,19 +154,32 @@ def _busy(surface: pygame.Surface, note: str, lay: Layout, pal: Palette) -> None
 
 
 def _links(surface: pygame.Surface, snap: Snapshot, view: ViewState, lay: Layout, pal: Palette) -> None:
+    """Each link as a line between its cards; links to and from a folded group are one line per
+    pair of cards (bright while any of them is up, lit if any is highlighted)."""
     width = max(2, round(2.5 * lay.scale * pal.line_scale * lay.card_scale))
     lit = {h.replace(" ", "") for h in view.highlight if "->" in h}
     down = {n.id for n in snap.nodes if n.status in ("down", "removed")}
-    for link in snap.links:
+    segs: dict[tuple[int, int, int], list[bool]] = {}     # (card, card, link or -1) -> [live, lit]
+    for k, link in enumerate(snap.links):
         a, b = lay.index(link.src), lay.index(link.dst)
-        if a is None or b is None or lay.hidden(a) or lay.hidden(b):
+        if a is None or b is None or lay.half[a, 0] == 0 or lay.half[b, 0] == 0:
             continue
+        key = (a, b, k)
+        if lay.alias is not None:
+            a, b = sorted((int(lay.alias[a]), int(lay.alias[b])))
+            if a == b:
+                continue
+            key = (a, b, -1)
+        seg = segs.setdefault(key, [False, False])
+        seg[0] |= not (link.src in down or link.dst in down)
+        seg[1] |= f"{link.src}->{link.dst}" in lit
+    for (a, b, _), (live, hot) in segs.items():
         p0, p1 = lay.centers[a].tolist(), lay.centers[b].tolist()
-        color = pal.link_dim if (link.src in down or link.dst in down) else pal.link
-        if f"{link.src}->{link.dst}" in lit:
+        if hot:
             pulse = 0.5 if view.reduce_motion else 0.5 + 0.5 * math.sin(snap.time * 6.0)
             pygame.draw.line(surface, pal.highlight, p0, p1, width * 2 + round(2 * pulse))
-        pygame.draw.line(surface, color, p0, p1, width)
+        pygame.draw.line(surface, pal.link if live else pal.link_dim, p0, p1, width)
+    LAST.extra["link_lines"] = len(segs)
 
 
 def _ring_request(surface: pygame.Surface, snap: Snapshot, req: int, pos, lay: Layout, pal: Palette) -> None:

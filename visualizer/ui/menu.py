@@ -115,20 +115,39 @@ class ContextMenu(Widget):
 
     def _geometry(self) -> tuple[pygame.Rect, int, int]:
         s = self.ctx.scale
-        row = round(34 * s)
-        head = round(34 * s)
+        row, head = self._row_head()
         labels = [text(lbl, round(16 * s), self.ctx.pal.text) for lbl, _ in self.items] or \
             [text(t("menu.none", self.ctx.lang), round(16 * s), self.ctx.pal.text)]
         width = max(max(l.get_width() for l in labels), text(self.title, round(16 * s), self.ctx.pal.text, True).get_width())
-        rect = pygame.Rect(self.pos[0], self.pos[1], width + round(36 * s), head + row * max(1, len(self.items)) + round(8 * s))
+        per = self._per_column()
+        cols = -(-max(1, len(self.items)) // per)
+        rect = pygame.Rect(self.pos[0], self.pos[1], (width + round(36 * s)) * cols,
+                           head + row * min(per, max(1, len(self.items))) + round(8 * s))
         return clamp_rect(rect, self.ctx.size), row, head
+
+    def _row_head(self) -> tuple[int, int]:
+        return round(34 * self.ctx.scale), round(34 * self.ctx.scale)
+
+    def _per_column(self) -> int:
+        """Rows a column holds: all of them, unless the window is too short (then more columns)."""
+        row, head = self._row_head()
+        return max(1, min(max(1, len(self.items)), (self.ctx.size[1] - 8 - head - round(8 * self.ctx.scale)) // row))
+
+    def _row_rect(self, rect: pygame.Rect, k: int) -> pygame.Rect:
+        """Row k's rectangle: down the first column, then the next."""
+        row, head = self._row_head()
+        per = self._per_column()
+        cols = -(-max(1, len(self.items)) // per)
+        col_w = rect.width // cols
+        col, at = divmod(k, per)
+        return pygame.Rect(rect.left + col * col_w + round(4 * self.ctx.scale), rect.top + head + at * row,
+                           col_w - round(8 * self.ctx.scale), row)
 
     def _item_at(self, pos: tuple[int, int]) -> int:
         rect, row, head = self._geometry()
         if not rect.collidepoint(pos):
             return -1
-        k = (pos[1] - rect.top - head) // row
-        return k if 0 <= k < len(self.items) else -1
+        return next((k for k in range(len(self.items)) if self._row_rect(rect, k).collidepoint(pos)), -1)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if not self.is_open:
@@ -157,7 +176,7 @@ class ContextMenu(Widget):
         if not self.items:
             surface.blit(text(t("menu.none", self.ctx.lang), round(16 * s), pal.text_dim), (rect.left + round(18 * s), rect.top + head))
         for k, (label, cmd) in enumerate(self.items):
-            r = pygame.Rect(rect.left + round(4 * s), rect.top + head + k * row, rect.width - round(8 * s), row)
+            r = self._row_rect(rect, k)
             if k == self.hover and cmd is not None:
                 pygame.draw.rect(surface, pal.card, r, border_radius=round(6 * s))
                 pygame.draw.rect(surface, pal.highlight, r, max(1, round(2 * s)), border_radius=round(6 * s))
