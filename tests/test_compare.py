@@ -89,6 +89,9 @@ def test_a_click_acts_on_its_side_only() -> None:
 def test_the_split_window_draws_both_sides_and_routes_clicks() -> None:
     from visualizer.split_app import SplitApp
 
+    pygame.display.init()
+    pygame.font.init()
+
     sc, other = load("cache"), load("cache-none")
     app = SplitApp(lambda: LessonPlayer(silent_copy(sc), compare_with=other), sc, speed=1.0)
     surface = pygame.Surface((1280, 720))
@@ -148,6 +151,8 @@ def test_the_lesson_time_scrubber_runs_under_both_halves_not_across_them() -> No
     from visualizer.split_app import SplitApp
     from visualizer.ui.lesson_controls import Scrubber, install_lesson
 
+    pygame.display.init()
+    pygame.font.init()
     sc, other = load("cache"), load("cache-none")
     app = SplitApp(lambda: LessonPlayer(silent_copy(sc), compare_with=other), sc, speed=1.0)
     install_lesson(app, [s for _, s in bundled() if s.meta.lesson])
@@ -157,3 +162,20 @@ def test_the_lesson_time_scrubber_runs_under_both_halves_not_across_them() -> No
             app.advance_frame(0.05, surface)
         bar = next(w for w in app.widgets if isinstance(w, Scrubber)).rect
         assert all(not bar.colliderect(r) for r in app.halves.rects), (size, bar, app.halves.rects)
+
+
+def test_a_lesson_that_will_compare_keeps_side_b_ready_so_its_beat_opens_without_a_catch_up() -> None:
+    sc = load("cache")
+    k = next(i for i, b in enumerate(sc.timeline) if b.compare is not None)
+    player = LessonPlayer(sc)
+    player.step(1.0)
+    assert player.other is None, "nothing is shown beside it before the beat"
+    hidden = player.partner
+    assert hidden is not None and hidden.sim.time == player.sim.time, "but side B runs in step"
+    while player.index < k:
+        if player.waiting:
+            player.next()
+        player.next()
+    assert player.other is hidden and player.other.sim.time == player.sim.time
+    player.previous()
+    assert player.index == k - 1 and player.other is None

@@ -140,13 +140,16 @@ class LessonPlayer:
 
     @property
     def other(self) -> Partner | None:
-        """Side B while a comparison is on (--compare, or from a beat with `compare`), else None."""
-        return self.partner
+        """Side B while a comparison is on (--compare, or from a beat with `compare`), else None.
+        (A lesson that will open one keeps side B running out of sight from its start, so opening
+        it costs a frame nothing: no catching up from time 0 at the beat.)"""
+        p = self.partner
+        return p if p is not None and self._wanted() is p.scenario else None
 
     def apply_other(self, cmd: C.Command) -> None:
         """A command on side B only (a click on its picture); CommandError if it makes no sense."""
-        if self.partner is not None:
-            self.partner.apply(cmd)
+        if self.other is not None:
+            self.other.apply(cmd)
 
     def _wanted(self) -> Scenario | None:
         """The design to show beside this one now: --compare's, else the latest reached beat's."""
@@ -157,9 +160,18 @@ class LessonPlayer:
                 return _variant(beat.compare)
         return None
 
+    def _warm(self) -> Scenario | None:
+        """The design side B runs now, shown or not: the one shown, else the lesson's first
+        comparison still to come (kept in step from the start, ready when its beat opens it)."""
+        want = self._wanted()
+        if want is not None:
+            return want
+        ahead = next((b.compare for b in self.beats[self.index + 1:] if b.compare is not None), None)
+        return _variant(ahead) if ahead is not None else None
+
     def _pair(self) -> None:
         """Start, end or move side B so it stands at this side's time on the same arrivals."""
-        want = self._wanted()
+        want = self._warm()
         if want is None or (self.partner is not None and self.partner.scenario is not want):
             if self.partner is not None:
                 self.partner.dispose()
