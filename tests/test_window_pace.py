@@ -213,3 +213,32 @@ def test_the_window_runs_the_collector_between_frames_and_gives_it_back(screen):
     app.run(screen, max_frames=40)
     assert seen and not any(seen[1:]), "off from the first frame's end on"
     assert gc.isenabled()
+
+
+def test_next_at_a_raised_rate_with_nothing_measured_yet_runs_over_frames_not_at_once():
+    """A fresh lesson (nothing measured) whose rate was just raised: the planned cost comes from
+    the rate, so Next seconds ahead is spread over frames (it once ran 8 s of 3,000 requests/s
+    in one 850 ms frame)."""
+    g = Governor()
+    assert g.cost_per_sim_s(3_000.0) * 8.0 > 0.08
+    assert g.cost_per_sim_s(0.0) == 0.0
+
+
+def test_a_run_forward_resizes_its_slices_to_the_frame_budget():
+    from visualizer.player import Forward
+
+    class Slow:
+        time = 0.0
+
+        def step(self, dt):
+            import time as wall
+            wall.sleep(dt * 0.02)            # 20 ms of wall time per simulated second
+            self.time += dt
+
+    player, entered = Slow(), []
+    fwd = Forward(60.0, 10.0, lambda: entered.append(True), budget_s=0.01)   # a first guess 20x too big
+    fwd.advance(player)
+    assert fwd.step < 10.0 / 3, "the next slice is cut after one too long"
+    for _ in range(6):
+        fwd.advance(player)
+    assert 0.2 <= fwd.step <= 1.0, fwd.step              # about 0.01 s / 0.02 s per simulated s

@@ -37,6 +37,7 @@ from visualizer.ui.toast import Toasts  # noqa: E402
 SPEEDS = (0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 MAX_REAL_DT = 0.1
 REWIND_SLICE_S = 0.04       # wall seconds of replay a frame may spend on a long rewind
+SYNC_RUN_S = 0.08           # Next runs the model at once when that is surely shorter than this
 EXIT_OK = 0
 
 
@@ -207,13 +208,12 @@ class App:
         self.refresh()
 
     def run_forward(self, target: float, then: Callable[[], None]) -> bool:
-        """Run the model to `target`, then call `then`: at once if that fits in a frame, else a
-        slice a frame under "Fast-forwarding…" (True: spread over frames)."""
-        g = self.governor
-        per_s = g.per_event * g.events_per_s          # wall seconds a simulated second costs
-        if per_s <= 0 or (target - self._player.time) * per_s <= 0.2:
+        """Run the model to `target`, then call `then`: at once if that surely fits in a frame, else
+        a slice a frame under "Fast-forwarding…" (True: spread over frames)."""
+        per_s = self.governor.cost_per_sim_s(self.snap.metrics.rate if self._snap is not None else 0.0)
+        if (target - self._player.time) * per_s <= SYNC_RUN_S:
             return False
-        self._rewind = Forward(target, max(1e-3, REWIND_SLICE_S / per_s), then)
+        self._rewind = Forward(target, max(1e-3, REWIND_SLICE_S / per_s), then, REWIND_SLICE_S)
         self.view.busy = t("busy.forward", self.view.lang)
         return True
 

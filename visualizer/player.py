@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from visualizer.sim.snapshot import Snapshot
 
+LEAST_EVENT_S = 3e-6       # the cheapest an event has been measured on this machine (planning floor)
+EVENTS_PER_REQUEST = 3     # events a request costs at the least (birth, a server, the answer)
 DEAR_FRAMES = 20           # the governor plans for the dearest event cost of this many recent frames
 
 
@@ -53,6 +56,13 @@ class Governor:
         cost = max(self.per_event, max(self.dear, default=0.0)) * self.events_per_s
         budget = min(self.budget_s, max(self.least_s, self.frame_s - self.rest_s))
         return sim_dt if cost <= 0 else min(sim_dt, budget / cost)
+
+    def cost_per_sim_s(self, rate: float) -> float:
+        """Wall seconds a simulated second costs, planned high: the dearest recent frame's cost
+        per event (at least LEAST_EVENT_S), and at least EVENTS_PER_REQUEST events per request at
+        `rate` (the rate may have just been raised, or nothing been measured yet)."""
+        per_event = max(self.per_event, max(self.dear, default=0.0), LEAST_EVENT_S)
+        return per_event * max(self.events_per_s, EVENTS_PER_REQUEST * rate)
 
     def drawn(self, wall_s: float) -> None:
         """The rest of a frame (snapshot and drawing) took `wall_s`: the model gets what is left."""
@@ -106,16 +116,22 @@ class Rewind:
 @dataclass
 class Forward:
     """A long run forward (Next to a beat seconds away at a high rate) spread over frames: the
-    model runs `step` simulated seconds a frame until `target`, then `then()` (entering the beat)."""
+    model runs `step` simulated seconds a frame until `target`, then `then()` (entering the beat).
+    Each slice's wall time resizes the next, so a wrong first guess is corrected at once."""
 
     target: float
     step: float
     then: Callable[[], None]
+    budget_s: float = 0.04       # wall seconds a slice aims at
 
     def advance(self, player: "Player") -> bool:
         """One frame's slice; the last one is `then` (Next itself runs the rest and enters)."""
         if self.target - player.time > self.step:
+            started = time.perf_counter()
             player.step(self.step)
+            took = time.perf_counter() - started
+            if took > 0:
+                self.step = max(1e-3, self.step * min(2.0, max(0.25, self.budget_s / took)))
             return False
         self.then()
         return True
