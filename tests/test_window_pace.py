@@ -242,3 +242,18 @@ def test_a_run_forward_resizes_its_slices_to_the_frame_budget():
     for _ in range(6):
         fwd.advance(player)
     assert 0.2 <= fwd.step <= 1.0, fwd.step              # about 0.01 s / 0.02 s per simulated s
+
+
+def test_a_click_during_a_fast_forward_stops_it_where_the_picture_is(screen):
+    from visualizer.player import Forward
+    from visualizer.sim import commands as C
+
+    app = sandbox_app(speed=1.0)
+    app.advance_frame(1 / 60, screen)
+    entered = []
+    app._rewind = Forward(600.0, 0.5, lambda: entered.append(True))   # as Next to a far beat leaves it
+    app.advance_frame(1 / 60, screen)
+    now = app.player.time
+    assert app.apply(C.SetRate(50.0))
+    assert app.player.time == now and not entered, "not run to the far beat first"
+    assert app.view.busy == ""

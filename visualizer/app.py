@@ -172,7 +172,9 @@ class App:
     # ---- actions ----------------------------------------------------------------------------
     def apply(self, cmd: Any) -> bool:
         """Send a command to the model; a refusal becomes a toast, never an exception."""
-        if self._rewind is not None:        # a command lands at the moment asked for, not half way
+        if isinstance(self._rewind, Forward):  # a click stops a fast-forward where the picture is
+            self._rewind, self.view.busy = None, ""
+        elif self._rewind is not None:      # a command lands at the moment scrubbed to, not half way
             self._rewind.finish(self._player)
             self._rewind, self.view.busy = None, ""
         try:
