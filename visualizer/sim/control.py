@@ -237,20 +237,18 @@ def actions_for(sim: "Simulation", node_id: str) -> list[Command]:
         cands.append(AddServer(node_id))
         cands += [SetAlgorithm(node_id, a) for a in ALGORITHMS if a != node.algorithm]
     cands += control_edit.offers(sim, node_id)
-    ok = []
-    for c in cands:
-        try:
-            check(sim, c)
-        except CommandError:
-            continue
-        ok.append(c)
-    return ok
+    return _allowed(sim, cands)
 
 
 def build_offers(sim: "Simulation") -> list[Command]:
     """What a right-click on empty space offers: a node of each buildable kind that fits now."""
+    return _allowed(sim, control_edit.offers(sim, None))
+
+
+def _allowed(sim: "Simulation", cands: list[Command]) -> list[Command]:
+    """The candidates the model would accept now (each checked, none applied)."""
     ok: list[Command] = []
-    for c in control_edit.offers(sim, None):
+    for c in cands:
         try:
             check(sim, c)
         except CommandError:
