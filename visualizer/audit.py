@@ -43,11 +43,6 @@ def audit(sim: Any) -> list[AuditLine]:
     return [_JUDGES[key](sim) for key in LINES]
 
 
-def ticked(sim: Any) -> int:
-    """How many lines are ticked now."""
-    return sum(1 for line in audit(sim) if line.ticked)
-
-
 def _failed(sim: Any, pick: Callable[[Any], bool]) -> list[tuple[float, str]]:
     """(time, node id) of every failure of a node `pick` accepts, oldest first."""
     out = []
@@ -138,10 +133,6 @@ def _sites(sim: Any) -> AuditLine:
                   and ev.t >= first.t), None)
     values = {"site": first.node, "s": f"{moved.t - first.t:.1f}" if moved else "-"}
     return AuditLine("sites", True, moved is not None, "audit.ev_sites", values)
-
-
-def _primaries(sim: Any) -> list[Any]:
-    return [c.primary for c in sim.clusters if c.primary is not None]
 
 
 def _shards(sim: Any) -> AuditLine:
