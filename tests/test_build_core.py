@@ -173,3 +173,21 @@ def test_saved_file_passes_check_and_never_overwrites(tmp_path, monkeypatch):
         assert "notes.toml" in str(err)
     assert (tmp_path / "notes.toml").read_text() == "mine\n"
     assert design_files.recent(tmp_path)[0].name in ("my-design-2.toml", "notes.toml", "my-design-1.toml")
+
+
+def test_a_design_saved_after_a_failover_loads_back_the_same(tmp_path):
+    """Found by the property above: db1 links to db3 itself, then fails and db2 takes over; the
+    save named two primaries of db3 (a file the loader refuses). The primary that stepped down is
+    saved as the replica it becomes on its return, linked from the new primary."""
+    sim = Simulation(load("sandbox"))
+    sim.run_until(1.0)
+    sim.apply(Fail("db1"))
+    sim.apply(AddLink("db1", "db3"))
+    sim.run_until(4.0)                  # failover_ms = 2000: db2 is the primary now
+    assert sim.by_id["db2"].role == "primary"
+    path = design_files.save(sim, tmp_path / "mine.toml")
+    again = Simulation(design_files.open_design(path))
+    assert design_of(again, name="mine") == design_of(sim, name="mine") | {"meta": design_of(again)["meta"]}
+    kinds = {n["id"]: n["kind"] for n in design_of(again)["nodes"]}
+    assert (kinds["db1"], kinds["db2"]) == ("db_replica", "db_primary")
+    assert again.graph.has_edge("db2", "db1")

@@ -50,7 +50,7 @@ def node_table(node: Node) -> dict[str, Any]:
     if "tier" in fields and tier is not None and tier != row.get("tier", "small"):
         row["tier"], row["workers"] = tier, node.workers  # type: ignore[attr-defined]
     for key, now in (("algorithm", getattr(node, "algorithm", None)),
-                     ("on_write", getattr(node, "on_write", None))):
+                     ("on_write", getattr(node, "on_write", None)), *_replication_now(node)):
         if key in fields and now is not None:
             row[key] = now
     store = getattr(node, "store", None)
@@ -59,18 +59,49 @@ def node_table(node: Node) -> dict[str, Any]:
     return row
 
 
+def _replication_now(node: Node) -> list[tuple[str, Any]]:
+    """A database's replication settings as they are now, under the keys of the kind it is saved
+    as (a promotion moves them: the new primary keeps the old one's failover_ms)."""
+    if not registry.has_role(node.kind, registry.DATABASE):
+        return []
+    lag, failover = getattr(node, "lag_s", None), getattr(node, "failover_s", None)
+    if node.role == "former_primary":          # the lag it takes when it comes back (Database.join)
+        prim = node.cluster.primary  # type: ignore[attr-defined]
+        lag = prim.lag_s if prim is not None else 0.1
+    return [("lag_ms", None if lag is None else round(lag * 1000.0, 6)),
+            ("failover_ms", None if failover is None else round(failover * 1000.0, 6)),
+            ("replace_s", getattr(node, "replace_s", None))]
+
+
 def _kind_now(node: Node) -> str:
-    """A promoted replica is saved as a primary, a primary that stepped down as a replica."""
+    """A promoted replica is saved as a primary; a primary that stepped down (a replica took over
+    while it was down) as the replica it becomes when it comes back."""
     if registry.has_role(node.kind, registry.DATABASE) and node.role in ("primary", "replica"):
         return "db_" + node.role
+    if node.role == "former_primary":
+        return "db_replica"
     return node.kind
 
 
 def links_of(sim: "Simulation") -> list[dict[str, Any]]:
-    """Every link between nodes still in the design, in the order they were made."""
+    """Every link between nodes still in the design, in the graph's order (each node's links in
+    the order they were made); with the link from its cluster's primary to each primary that
+    stepped down and is not back yet (the one its return makes, as Database.restart does), where
+    the graph will hold it."""
     live = {n.id for n in sim.nodes if n.status != REMOVED}
-    return [{"from": a, "to": b, "latency_ms": round(d["latency_s"] * 1000.0, 6)}
-            for a, b, d in sim.graph.edges(data=True) if a in live and b in live]
+    extra: dict[str, list[tuple[str, float]]] = {}
+    for n in sim.nodes:
+        prim = getattr(getattr(n, "cluster", None), "primary", None)
+        if n.role == "former_primary" and n.id in live and prim is not None \
+                and prim.id in live and not sim.graph.has_edge(prim.id, n.id):
+            extra.setdefault(prim.id, []).append((n.id, n.lat.get(prim.id, 0.001)))
+    rows = []
+    for a, nbrs in sim.graph.adjacency():
+        if a not in live:
+            continue
+        out = [(b, d["latency_s"]) for b, d in nbrs.items() if b in live] + extra.get(a, [])
+        rows += [{"from": a, "to": b, "latency_ms": round(s * 1000.0, 6)} for b, s in out]
+    return rows
 
 
 def design_of(sim: "Simulation", name: str | None = None) -> dict[str, Any]:

@@ -192,9 +192,11 @@ class Database(Server):
         self.role, self.mode, self.base_lsn, self.promoted = PRIMARY, "", committed, True
         self.failover_s = failover_s
 
-    def step_down(self) -> None:
-        """A replica took over while it was down: it is a former primary, its timers void."""
+    def step_down(self, replace_s: float | None) -> None:
+        """A replica took over while it was down: it is a former primary, its timers void. When
+        it comes back it is a replica, replaced like the one that took over (after `replace_s`)."""
         self.role = FORMER_PRIMARY
+        self.replace_s = replace_s
         self.cancel_timers()
 
     def copy_size_from(self, tpl: "Server", now: float) -> None:
@@ -212,7 +214,7 @@ def promote(rep: Database) -> None:
     c.promote(rep, now)
     rep.become_primary(c.committed, old.failover_s if old is not None else rep.failover_s)
     if old is not None:
-        old.step_down()         # its pending automatic failover is void
+        old.step_down(rep.replace_s)    # its pending automatic failover is void
     for r in c.replicas:
         if r.status == UP and r.mode == FROZEN:
             r.resume(now)
