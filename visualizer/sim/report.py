@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +18,33 @@ if TYPE_CHECKING:
 METER_S = 5           # the span of "recent" figures (theory cards): the metrics panel's 5 s
 
 
+SMALL = 512          # up to this many values, percentiles sorts in Python (numpy's set-up costs more)
+
+
 def percentiles(values: Any) -> tuple[float, float, float]:
-    """(p50, p95, p99) of a sequence, NaN for an empty one."""
-    if len(values) == 0:
+    """(p50, p95, p99) of a sequence, NaN for an empty one: numpy's default (linear) method, to
+    the last bit, whichever way it is computed (a second's latencies are usually few)."""
+    n = len(values)
+    if n == 0:
         return (float("nan"),) * 3
-    p = np.percentile(np.asarray(values, dtype=np.float64), [50, 95, 99])
-    return float(p[0]), float(p[1]), float(p[2])
+    if n > SMALL:
+        p = np.percentile(np.asarray(values, dtype=np.float64), [50, 95, 99])
+        return float(p[0]), float(p[1]), float(p[2])
+    s = sorted(values)
+    return _linear(s, n, 0.5), _linear(s, n, 0.95), _linear(s, n, 0.99)
+
+
+def _linear(s: list[float], n: int, q: float) -> float:
+    """The q-quantile of sorted `s` as numpy computes it: index (n - 1)·q, and between the two
+    neighbours a + (b - a)·g, or b - (b - a)·(1 - g) when g >= 0.5."""
+    v = (n - 1) * q
+    if v >= n - 1:
+        return float(s[-1])
+    i = math.floor(v)
+    g = v - i
+    a, b = float(s[i]), float(s[i + 1])
+    d = b - a
+    return b - d * (1 - g) if g >= 0.5 else a + d * g
 
 
 class LatencyHistogram:
@@ -40,7 +62,7 @@ class LatencyHistogram:
     BINS = PER_DECADE * 10    # up to 10**7 ms
 
     def __init__(self) -> None:
-        self.counts = [0] * self.BINS
+        self.counts = np.zeros(self.BINS, dtype=np.int64)
         self.count = 0
         self.total = 0.0
 
@@ -58,22 +80,21 @@ class LatencyHistogram:
             return
         v = np.asarray(values, dtype=np.float64)
         k = ((np.log10(np.maximum(v, 1e-300)) - self.LOW) * self.PER_DECADE).astype(np.int64)
-        counts = np.bincount(np.clip(k, 0, self.BINS - 1), minlength=self.BINS)
-        self.counts = (np.asarray(self.counts, dtype=np.int64) + counts).tolist()
+        self.counts += np.bincount(np.clip(k, 0, self.BINS - 1), minlength=self.BINS)
         self.count += len(v)
         self.total += float(v.sum())
 
     def merged(self, values: Any) -> "LatencyHistogram":
         """A copy with `values` counted too (the report adds the open second's latencies)."""
         h = LatencyHistogram()
-        h.counts, h.count, h.total = list(self.counts), self.count, self.total
+        h.counts, h.count, h.total = self.counts.copy(), self.count, self.total
         h.add_many(values)
         return h
 
     def without(self, part: "LatencyHistogram") -> "LatencyHistogram":
         """The latencies counted here but not in `part` (a subset of them, in the same bins)."""
         h = LatencyHistogram()
-        h.counts = [a - b for a, b in zip(self.counts, part.counts)]
+        h.counts = self.counts - part.counts
         h.count, h.total = self.count - part.count, self.total - part.total
         return h
 
@@ -85,10 +106,10 @@ class LatencyHistogram:
         if not self.count:
             return float("nan")
         rank = q / 100.0 * (self.count - 1)
-        cum = np.cumsum(np.asarray(self.counts, dtype=np.int64))
+        cum = np.cumsum(self.counts)
         k = int(np.searchsorted(cum, rank, side="right"))
         before = cum[k - 1] if k else 0
-        within = (rank - before + 0.5) / self.counts[k]
+        within = (rank - before + 0.5) / int(self.counts[k])
         return 10 ** (self.LOW + (k + min(1.0, within)) / self.PER_DECADE)
 
 
@@ -274,7 +295,7 @@ def _add_jobs(out: dict[str, Any], queues: list[Any]) -> None:
     row's `queue_depth` (jobs waiting at the end of that second, over every queue)."""
     lat = LatencyHistogram()
     for q in queues:
-        lat.counts = [a + b for a, b in zip(lat.counts, q.latencies.counts)]
+        lat.counts = lat.counts + q.latencies.counts
         lat.count += q.latencies.count
         lat.total += q.latencies.total
     keys = ("published", "processed", "redelivered", "in_progress", "depth")
