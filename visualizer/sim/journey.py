@@ -9,7 +9,8 @@ Events happen only where a decision needs the state of that moment: a request re
 cannot pass straight through, a queued request getting a worker, and the answer reaching the
 client. Everything between is computed and written into the request's plan. What that costs in
 faithfulness, deliberately (each shift is at most one hop's latency or one service time):
-- a load balancer picks the backend when the request sets off towards it, not on arrival;
+- a load balancer picks the backend when the request sets off towards it, not on arrival; a DNS
+  answers a lookup when the user sets off too, and the user holds the answer from then;
 - a server picks whom it calls (and finds the primary down) when it starts the request; a web
   server finds or makes the user's session then too, and one with shared sessions picks its
   database as soon as the session store's answer is planned (as the store starts serving);

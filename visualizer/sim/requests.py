@@ -39,7 +39,7 @@ class Request:
 
     __slots__ = ("id", "kind", "user", "key", "t0", "deadline", "done", "ok", "reason", "t_end",
                  "end_node", "route", "plan", "dest", "calls", "backend", "tried",
-                 "stale", "version", "via", "t_via", "t_arr", "dead", "edge_hit", "at_store")
+                 "stale", "version", "via", "t_via", "asked", "t_asked", "t_arr", "dead", "edge_hit", "at_store")
 
     def __init__(self, rid: int, kind: int, user: int, key: int, t0: float, deadline: float,
                  client: Any = None, plan: bool = True) -> None:
@@ -66,6 +66,8 @@ class Request:
         self.version = 0                # a read: the version of the key in the copy that served it
         self.via: Any = None            # load balancer it passes through without an event
         self.t_via = 0.0                # when it passes that load balancer
+        self.asked: Any = None          # DNS it asked without an event (Dns.pass_through)
+        self.t_asked = 0.0              # when the lookup reaches that DNS
         self.t_arr = 0.0                # when it arrived at the server whose queue it waits in
         self.dead = False               # its work was destroyed by a node failure: no more steps
 

@@ -39,7 +39,16 @@ class Target:
 
 
 class Dns(Node):
-    """Answers a user's lookup; the user then sets off to the entry point."""
+    """Answers a user's lookup; the user then sets off to the entry point.
+
+    A lookup costs no event of its own while the DNS is up when the user sets off: the answer is
+    worked out then (`pass_through`), like a load balancer's pick, and the request's whole way to
+    the entry point is planned at once. A DNS that fails before the lookup gets there fails it
+    then (`crash`); one already down when the user sets off fails it on arrival (`receive`).
+    """
+
+    passes_through = True
+    pool = True                  # what Journey checks of a balancer (someone to pass to): an answer
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "dns", idx)
@@ -62,6 +71,33 @@ class Dns(Node):
     def start(self) -> None:
         if self.targets:
             self.model.push(self.model.time + self.hc_s, self.health_tick, None)
+
+    def pass_through(self, req: "Request", client: Node, t_from: float, t_dns: float) -> None:
+        """Answer the lookup as the user sets off (at t_from, here at t_dns), then send the request
+        on from the user to the entry point it names."""
+        self.arrivals += 1
+        self.completed += 1
+        req.asked = self
+        req.t_asked = t_dns
+        client.remember(req.user, t_dns + self.ttl_s)
+        if self.targets:
+            entry = self.answer_for(client)
+            client.told[req.user] = entry
+        else:
+            entry = client.entry
+        t_back = t_dns + client.lat[self.id]
+        if req.plan is not None:
+            req.plan.append((t_from, t_dns, client.idx, self.idx, ON_LINK, True))
+            req.plan.append((t_dns, t_back, self.idx, client.idx, ON_LINK, False))
+        self.model.send(req, client, t_back, entry, t_back + client.lat[entry.id])
+
+    def crash(self, now: float) -> list["Request"]:
+        """Lookups on their way here (answered as they set off) fail now, with reason `dns`."""
+        model = self.model
+        for r in [r for r in model.live.values() if r.asked is self and r.t_asked > now]:
+            r.dead = True
+            model.fail(r, "dns", self)
+        return []
 
     def receive(self, req: "Request") -> None:
         if req.done:
