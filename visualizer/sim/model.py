@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import gc
 from collections import deque
-from heapq import heappop
+from heapq import heappop, heappush
 from typing import Any, Callable
 
 import networkx as nx
@@ -117,8 +117,11 @@ class Simulation(Journey):
         if collecting:
             gc.disable()
         try:
-            while heap and heap[0][0] <= t:
-                et, _, fn, arg = heappop(heap)
+            while heap:
+                et, _, fn, arg = ev = heappop(heap)
+                if et > t:
+                    heappush(heap, ev)      # not yet: back as it was (same time, same order)
+                    break
                 self.time = et
                 fn(arg)
         finally:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 METER_S = 5           # the span of "recent" figures (theory cards): the metrics panel's 5 s
 
 
-SMALL = 512          # up to this many values, percentiles sorts in Python (numpy's set-up costs more)
+SMALL = 2048         # up to this many values, percentiles sorts in Python (numpy's set-up costs more)
 
 
 def percentiles(values: Any) -> tuple[float, float, float]:

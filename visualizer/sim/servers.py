@@ -95,7 +95,9 @@ class Server(Node):
         self._begin(req, now, now)
 
     def _begin(self, req: "Request", arrived: float, now: float) -> None:
-        """A free worker (free[0] <= now) takes the request; plan its service and what follows."""
+        """A free worker (free[0] <= now) takes the request; plan its service and what follows:
+        a call downstream (the worker is held until the answer is back), a failure found when its
+        code gets to a call it cannot make, or its own answer (a database, a cache hit)."""
         model = self.model
         if self.dist == "exp":
             e = now + model.draws.exponential() * self.service_s / self.speed
@@ -103,24 +105,25 @@ class Server(Node):
             e = now + self.service_time(model.draws)
         if self.sessions is not None:   # the one check sessions cost when off ([traffic] session_s = 0)
             e += self.sessions.begin(self, req, now)
-        i = self.idx
-        plan = req.plan
+        if req.plan is not None:
+            req.plan.append((now, e, self.idx, self.idx, IN_SERVICE, True))
         if len(self.visits) > 4 * self.workers + 64:
             self.purge(now)
         if self.calls_out:
             callee, reason = self.callee(req)
             if callee is not None:
-                self._call(req, callee, arrived, now, e)
+                heappop(self.free)      # the worker waits for the answer
+                self.held += 1
+                self.visits[req] = Visit(arrived, now, None)
+                self.call(req, callee, e)
                 return
-            if reason:                  # it finds out when its code gets to the call
-                if plan is not None:
-                    plan.append((now, e, i, i, IN_SERVICE, True))
+            if reason:
                 heapreplace(self.free, e)
                 self.busy_area += e - now
                 self.visits[req] = Visit(arrived, now, e, None, 0.0, False)
                 model.push(e, model.fail_event, (req, reason, self))
                 return
-        heapreplace(self.free, e)       # it answers by itself (a cache hit, say)
+        heapreplace(self.free, e)
         self.busy_area += e - now
         self.completed += 1
         self.sojourn += e - arrived
@@ -132,18 +135,7 @@ class Server(Node):
             self.visits[req] = Visit(arrived, now, e, None, 0.0, True)
         if self.serves_data:
             self.serve(req, now)
-        if plan is not None:
-            plan.append((now, e, i, i, IN_SERVICE, True))
         model.answer(req, self, e)
-
-    def _call(self, req: "Request", callee: "Node", arrived: float, now: float, e: float) -> None:
-        """Serve `req` until `e`, then call `callee` and hold the worker until the answer is back."""
-        if req.plan is not None:
-            req.plan.append((now, e, self.idx, self.idx, IN_SERVICE, True))
-        heappop(self.free)          # the worker waits for the answer
-        self.held += 1
-        self.visits[req] = Visit(arrived, now, None)
-        self.call(req, callee, e)
 
     def call(self, req: "Request", callee: "Node", t: float) -> None:
         """At `t`, send `req` on to `callee` over the link; the answer comes back here (its worker
