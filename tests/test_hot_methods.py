@@ -1,0 +1,30 @@
+"""Each kind of server runs its own copy of the hot methods (Server.__init_subclass__), so that
+CPython's per-place attribute caches see one class each; the copies are the same program (the pinned report digests in test_sessions.py show that no
+run changes)."""
+
+from visualizer.sim.components.cache import Cache
+from visualizer.sim.components.database import Database
+from visualizer.sim.components.web import WebServer
+from visualizer.sim.servers import HOT_METHODS, Server
+
+
+def test_every_server_kind_has_its_own_code_for_each_hot_method():
+    kinds = [c for c in (WebServer, Database, Cache) if issubclass(c, Server)]
+    for name in HOT_METHODS:
+        codes = [getattr(c, name).__code__ for c in kinds] + [getattr(Server, name).__code__]
+        assert len({id(c) for c in codes}) == len(codes), name
+        assert all(c.co_code == codes[-1].co_code for c in codes), name    # the same program
+
+
+def test_on_answer_follows_the_kinds_own_release_unless_the_kind_has_its_own():
+    assert WebServer.on_answer is WebServer.release
+    assert Database.on_answer is Database.release
+    assert Cache.on_answer is Cache.__dict__["on_answer"]
+
+
+def test_a_kind_defined_later_gets_copies_too():
+    class Toy(Server):
+        pass
+    assert Toy.receive is not Server.receive and Toy.receive.__code__.co_code == Server.receive.__code__.co_code
+    assert Toy.on_answer is Toy.release
+
