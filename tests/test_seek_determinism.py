@@ -33,7 +33,7 @@ def model_print(sim: Simulation) -> str:
                    for n in snap.nodes]),
              repr(sorted(zip(snap.dots.id.tolist(), snap.dots.src.tolist(), snap.dots.dst.tolist(),
                              np.round(snap.dots.frac, 5).tolist()))),
-             repr(d.rng.bit_generator.state), repr((d._ui, d._ei, d._ni)),
+             repr(d.rng.bit_generator.state), repr((len(d._u), len(d._e), len(d._n))),
              repr(heap), repr(sim.q.seq)]
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 

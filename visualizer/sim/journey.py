@@ -70,7 +70,6 @@ class Journey:
         self.stats.generated_one(now)
         if self.on_arrival is not None:
             self.on_arrival(req)
-        self.deadlines.append(req)
         push = self.push
         if not self.deadline_pending:
             self.deadline_pending = True
@@ -95,21 +94,19 @@ class Journey:
         push(now + d.exponential() / self.rate, self._generate, token)
 
     def _deadline(self, _: Any) -> None:
-        """Clients give up on requests older than timeout_ms: one timer over a FIFO of deadlines."""
+        """Clients give up on requests older than timeout_ms: one timer, set for the oldest request
+        in flight (`live` holds them in the order they were born, so in deadline order)."""
         self.deadline_pending = False
-        dq = self.deadlines
         now = self.time
-        while dq:
-            r = dq[0]
-            if r.done:
-                dq.popleft()
-            elif r.deadline <= now:
-                dq.popleft()
-                self.fail(r, "timeout", r.route[0], release_caller=False)   # servers keep working
-            else:
+        late = []
+        for r in self.live.values():
+            if r.deadline > now:
                 self.deadline_pending = True
                 self.push(r.deadline, self._deadline, None)
                 break
+            late.append(r)
+        for r in late:
+            self.fail(r, "timeout", r.route[0], release_caller=False)   # servers keep working
 
     # ---- on the way ----------------------------------------------------------------------------
 

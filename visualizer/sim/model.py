@@ -61,8 +61,7 @@ class Simulation(Journey):
         self.live: dict[int, Request] = {}
         self.finished: dict[int, Request] = {}          # recent ones, for request_info
         self.finished_order: deque[int] = deque()       # their ids, oldest first
-        self.deadlines: deque[Request] = deque()
-        self.deadline_pending = False
+        self.deadline_pending = False      # a timer is set for the oldest request's deadline
         self.next_id = 0
         self.gen_token = 0
         self.graph = nx.DiGraph()
@@ -191,10 +190,8 @@ class Simulation(Journey):
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (a time-travel checkpoint) with only what decides the future: no snapshot
-        caches, no finished requests kept for clicks on recent dots, no finished requests still
-        queued for the deadline timer (it skips them anyway)."""
-        return {**self.__dict__, "view_cache": {}, "finished": {}, "finished_order": deque(), "on_arrival": None,
-                "deadlines": deque(r for r in self.deadlines if not r.done)}
+        caches, no finished requests kept for clicks on recent dots."""
+        return {**self.__dict__, "view_cache": {}, "finished": {}, "finished_order": deque(), "on_arrival": None}
 
     # ---- graph bookkeeping (used by topology and control) -------------------------------------
 

@@ -18,7 +18,6 @@ class Node:
     (a Model: push, travel, answer, refuse, fail, log).
     """
 
-    passes_through = False    # True: forwards as the request sets off (see Balancer.pass_through)
     site = ""                 # the data centre it stands in ([[sites]] id; '' without sites)
 
     def __init__(self, node_id: str, kind: str, idx: int) -> None:
@@ -40,6 +39,9 @@ class Node:
         self.mtbf_s: float | None = None
         self.mttr_s: float | None = None
         self.weight = 1                   # share a weighted balancer gives it
+        # Read for every request, so instance attributes (CPython caches those per place, not
+        # class attributes): True when it forwards as the request sets off (Balancer.pass_through)
+        self.passes_through = False
 
     # ---- what a kind overrides -----------------------------------------------------------------
 

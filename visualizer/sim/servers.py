@@ -69,6 +69,7 @@ class Server(Node):
         self.calls_out = False            # calls a node downstream before answering (see callee)
         self.sessions: Sessions | None = None   # a web server's, when users log in (sessions.py)
         self.call_lat = 0.0               # latency to a callee it has no direct link to
+        self.serves_data = False          # True: `serve` is called as each service begins
         self.busy_area = 0.0              # worker-seconds of service whose end is known
         self.cap_area = 0.0               # integral of workers over time while running
         self.t_last = 0.0
@@ -79,7 +80,6 @@ class Server(Node):
         """Whom to call for `req` while holding a worker: (node, '') or (None, why it cannot)."""
         return None, ""
 
-    serves_data = False       # True: `serve` is called as each service begins
 
     def serve(self, req: "Request", now: float) -> None:
         """Service of `req` begins (a database commits a write or reads its copy here)."""

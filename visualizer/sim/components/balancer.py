@@ -47,10 +47,10 @@ class Balancer(Node):
     the call stack instead, and the answer comes back through it to that server.
     """
 
-    passes_through = True
-
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "load_balancer", idx)
+        self.passes_through = True          # while it has a backend in rotation (`pool`)
+        self.call_lat = 0.0                 # what Journey.answer reads of a caller it has no link to
         self.algorithm: str = cfg.algorithm
         self.hc_s: float = cfg.health_check_ms / 1000.0
         self.unhealthy_after: int = cfg.unhealthy_after
@@ -158,7 +158,6 @@ class Balancer(Node):
 
     # ---- forwarding a call: the answer passes back through, up the call stack ---------------------
 
-    call_lat = 0.0                      # what Journey.answer reads of a caller it has no link to
 
     def on_answer(self, req: "Request", t: float) -> bool:
         """The backend answered a call this balancer forwarded: pass the answer on up (True)."""
@@ -202,14 +201,14 @@ class Balancer(Node):
             if b is not None:
                 return b
             alg = "least_connections"       # a user with no live session on a backend here
-        if alg == "least_connections":
+        if alg == "least_connections":     # the fewest open; ties go to the next in rotation
             start = self.rr % n
             self.rr += 1
             best = pool[start]
-            for i in range(1, n):
-                b = pool[(start + i) % n]
-                if b.active < best.active:
-                    best = b
+            fewest = best.active
+            for b in pool[start + 1:] + pool[:start]:
+                if b.active < fewest:
+                    best, fewest = b, b.active
             return best
         if alg == "random":
             return pool[draws.index(n)]

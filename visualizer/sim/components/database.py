@@ -30,10 +30,9 @@ CATCHUP_RATE = 2_000.0    # writes per second a catching-up replica replays
 class Database(Server):
     """A database server: primary or replica of its cluster (its `role`, which promotion changes)."""
 
-    serves_data = True
-
     def __init__(self, node_id: str, kind: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, kind, idx, cfg)
+        self.serves_data = True
         self.role = PRIMARY if kind == "db_primary" else REPLICA
         self.cluster: Cluster = None  # type: ignore[assignment]   # set by topology
         self.promoted = False

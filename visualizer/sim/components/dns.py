@@ -47,11 +47,11 @@ class Dns(Node):
     then (`crash`); one already down when the user sets off fails it on arrival (`receive`).
     """
 
-    passes_through = True
-    pool = True                  # what Journey checks of a balancer (someone to pass to): an answer
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "dns", idx)
+        self.passes_through = True
+        self.pool = True             # what Journey checks of a balancer (someone to pass to): an answer
         self.ttl_s: float = cfg.ttl_s
         self.policy: str = cfg.policy
         points = cfg.points_to
