@@ -116,7 +116,9 @@ class Simulation(Journey):
         if collecting:
             gc.disable()
         try:
-            while heap:
+            while True:                     # (not `while heap`: CPython 3.11 only specializes
+                if not heap:                # a loop's bytecode after unconditional jumps back)
+                    break
                 et, _, fn, arg = ev = heappop(heap)
                 if et > t:
                     heappush(heap, ev)      # not yet: back as it was (same time, same order)
