@@ -28,3 +28,30 @@ def test_a_kind_defined_later_gets_copies_too():
     assert Toy.receive is not Server.receive and Toy.receive.__code__.co_code == Server.receive.__code__.co_code
     assert Toy.on_answer is Toy.release
 
+
+
+def test_nodes_keep_their_attributes_in_slots_and_a_small_dict():
+    """With more than 30 attributes in an instance dict, CPython 3.11 stops caching method lookups
+    on it (every `self.method()` of a server took the slow path): the hot kinds use slots."""
+    from pathlib import Path
+
+    from visualizer.scenario import load
+    from visualizer.sim.model import Simulation
+    for name in sorted(p.stem for p in Path("scenarios").glob("*.toml")):
+        sim = Simulation(load(name))
+        sim.run_until(5.0)
+        for n in sim.nodes:
+            assert len(vars(n)) <= 24, (name, n.id, sorted(vars(n)))
+            if isinstance(n, Server):
+                assert not {"free", "queue", "visits", "lat", "status"} & set(vars(n))
+
+
+def test_dispose_drops_what_a_node_holds_in_slots_and_dict():
+    from visualizer.scenario import load
+    from visualizer.sim.model import Simulation
+    sim = Simulation(load("sandbox"))
+    sim.run_until(1.0)
+    web = sim.by_id["web1"]
+    web.note = "added by a kind"
+    web.dispose()
+    assert not vars(web) and not hasattr(web, "model") and not hasattr(web, "visits")

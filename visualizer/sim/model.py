@@ -261,7 +261,7 @@ class Simulation(Journey):
         it is freed at once when dropped: the time-travel store calls it on the model a seek
         replaces. The model is unusable afterwards."""
         for node in self.nodes:
-            node.__dict__.clear()
+            node.dispose()
         for cluster in self.clusters:
             cluster.__dict__.clear()
         self.q.heap.clear()

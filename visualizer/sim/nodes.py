@@ -18,6 +18,14 @@ class Node:
     (a Model: push, travel, answer, refuse, fail, log).
     """
 
+    # Attributes live in slots: they are read for every request, and CPython caches a slot read
+    # at each place, and a method lookup too while the instance dict stays small (with 50
+    # attributes in it, every `self.method()` of a server took the slow path). `__dict__` keeps
+    # room for what a kind adds without listing it. Each subclass lists the attributes it adds.
+    __slots__ = ("id", "kind", "role", "idx", "model", "ip", "public", "status", "accepting",
+                 "lat", "arrivals", "completed", "dropped", "sojourn", "token", "mtbf_s", "mttr_s",
+                 "weight", "passes_through", "__dict__")
+
     site = ""                 # the data centre it stands in ([[sites]] id; '' without sites)
 
     def __init__(self, node_id: str, kind: str, idx: int) -> None:
@@ -54,6 +62,14 @@ class Node:
 
     def start(self) -> None:
         """Called once when the run begins, after arrivals are scheduled (periodic timers go here)."""
+
+    def dispose(self) -> None:
+        """Drop every reference it holds (Simulation.dispose breaks the model's cycles this way)."""
+        self.__dict__.clear()
+        for cls in type(self).__mro__:
+            for name in cls.__dict__.get("__slots__", ()):
+                if name != "__dict__" and hasattr(self, name):
+                    delattr(self, name)
 
     def crash(self, now: float) -> list["Request"]:
         """The node just went down: returns the requests inside it, which fail (default: none)."""

@@ -32,6 +32,11 @@ INF = math.inf
 class Server(Node):
     """A node that does work and can be overloaded; subclasses decide whom it calls (`callee`)."""
 
+    __slots__ = ("cfg", "base_workers", "base_tier", "tier", "workers", "speed", "service_s",
+                 "dist", "queue_limit", "boot_s", "queue", "free", "held", "visits", "release_at",
+                 "release_token", "calls_out", "sessions", "call_lat", "serves_data", "busy_area",
+                 "cap_area", "t_last")
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Each kind of server runs its own copy of the hot methods it inherits (HOT_METHODS).
 
@@ -231,11 +236,12 @@ class Server(Node):
         """Forget visits that have ended (kept only to find who is inside when the node fails)."""
         self.visits = {r: v for r, v in self.visits.items() if v.leaves is None or v.leaves > now}
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> tuple[dict[str, Any] | None, dict[str, Any]]:
         """Pickled without visits that have ended (kept only to find who is inside at a crash)."""
         now = self.model.time if self.model is not None else 0.0
-        return {**self.__dict__,
-                "visits": {r: v for r, v in self.visits.items() if v.leaves is None or v.leaves > now}}
+        extra, slots = object.__getstate__(self)  # type: ignore[misc]   # (dict, slot values)
+        slots["visits"] = {r: v for r, v in self.visits.items() if v.leaves is None or v.leaves > now}
+        return extra, slots
 
     # ---- the queue -------------------------------------------------------------------------------
 

@@ -47,6 +47,9 @@ class Balancer(Node):
     the call stack instead, and the answer comes back through it to that server.
     """
 
+    __slots__ = ("call_lat", "algorithm", "hc_s", "unhealthy_after", "healthy_after", "retries",
+                 "backends", "template", "pool", "rr", "probes", "probes_any_up")
+
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "load_balancer", idx)
         self.passes_through = True          # while it has a backend in rotation (`pool`)

@@ -30,6 +30,9 @@ CATCHUP_RATE = 2_000.0    # writes per second a catching-up replica replays
 class Database(Server):
     """A database server: primary or replica of its cluster (its `role`, which promotion changes)."""
 
+    __slots__ = ("cluster", "promoted", "reads", "lag_s", "replace_s", "failover_s", "mode",
+                 "base_lsn", "catch_t0", "catch_t1", "catch_from", "catch_to")
+
     def __init__(self, node_id: str, kind: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, kind, idx, cfg)
         self.serves_data = True

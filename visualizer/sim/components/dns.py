@@ -47,6 +47,9 @@ class Dns(Node):
     then (`crash`); one already down when the user sets off fails it on arrival (`receive`).
     """
 
+    __slots__ = ("pool", "ttl_s", "policy", "points_to", "target_ids", "hc_s", "unhealthy_after",
+                 "healthy_after", "targets", "orders")
+
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "dns", idx)

@@ -11,6 +11,8 @@ from visualizer.sim.nodes import Node
 class Client(Node):
     """The users of one place. Each remembers the DNS answer it got until its TTL runs out."""
 
+    __slots__ = ("dns", "entry", "edge", "dns_cache", "told")
+
     def __init__(self, node_id: str, idx: int) -> None:
         super().__init__(node_id, "client", idx)
         self.dns: Node | None = None      # the DNS it asks first, if it links to one

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 class WebServer(Server):
     """Serves a request; if it links to databases, calls their cluster while holding a worker."""
 
+    __slots__ = ("clusters", "caches", "ring", "data_out", "session_mode", "session_store",
+                 "session_table", "publish_ratio", "job_queue", "shards")
+
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "web_server", idx, cfg)
         self.clusters: list[Cluster] = []
