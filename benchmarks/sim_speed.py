@@ -1,6 +1,6 @@
 """Speed of the simulation core on the combined design at 1,000 requests/s, beside SimPy.
 
-Run: .venv/bin/python benchmarks/sim_speed.py [--seconds 20] [--repeat 3]
+Run: .venv/bin/python benchmarks/sim_speed.py [--seconds 20] [--repeat 3] [--against CHECKOUT]
 Prints simulated seconds per wall (and CPU) second and events per second for our core and for an
 equivalent SimPy model run in the same process, and the ratio. Best of --repeat runs each (at
 least 7 for the headless comparison, run in turn).
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -254,11 +256,39 @@ def snapshot_ms() -> tuple[int, float]:
     return len(snap.dots), 1000 * times[len(times) // 2]
 
 
+CORE_RUN = """
+import sys; sys.path[:0] = ["benchmarks", "."]
+import sim_speed
+print(max({seconds} / sim_speed.run_core({seconds})[1] for _ in range(3)))
+"""
+
+
+def against(other: Path, seconds: float, rounds: int) -> None:
+    """The window's model here beside another checkout's (say the core before a redesign: `git
+    worktree add /tmp/old <commit>`), each in its own process, in turn; prints the median ratio."""
+    ratios = []
+    for _ in range(rounds):
+        speeds = []
+        for root in (Path(__file__).resolve().parent.parent, other):
+            out = subprocess.run([sys.executable, "-c", CORE_RUN.format(seconds=seconds)], cwd=root,
+                                 capture_output=True, text=True, check=True)
+            speeds.append(float(out.stdout))
+        ratios.append(speeds[0] / speeds[1])
+        print(f"  this checkout {speeds[0]:5.1f}x, {other} {speeds[1]:5.1f}x: {ratios[-1]:.3f}")
+    print(f"the window's model here runs {statistics.median(ratios):.2f}x the speed of {other}'s "
+          f"(median of {rounds} rounds)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0, help="simulated seconds per run")
     ap.add_argument("--repeat", type=int, default=3, help="runs per model; the best counts")
+    ap.add_argument("--against", type=Path, metavar="CHECKOUT",
+                    help="only compare the window's model with another checkout's, in turn")
     args = ap.parse_args()
+    if args.against is not None:
+        against(args.against, min(args.seconds, 10.0), max(args.repeat, 6))
+        return
     print(f"combined design, {RATE:g} requests/s, {args.seconds:g} simulated s, best of {args.repeat}")
     rows = {}
     for name, fn in (("core", run_core), ("simpy", run_simpy)):
