@@ -78,21 +78,11 @@ class Dns(Node):
     def pass_through(self, req: "Request", client: Node, t_from: float, t_dns: float) -> None:
         """Answer the lookup as the user sets off (at t_from, here at t_dns), then send the request
         on from the user to the entry point it names."""
-        self.arrivals += 1
-        self.completed += 1
         req.asked = self
         req.t_asked = t_dns
-        client.remember(req.user, t_dns + self.ttl_s)
-        if self.targets:
-            entry = self.answer_for(client)
-            client.told[req.user] = entry
-        else:
-            entry = client.entry
-        t_back = t_dns + client.lat[self.id]
         if req.plan is not None:
             req.plan.append((t_from, t_dns, client.idx, self.idx, ON_LINK, True))
-            req.plan.append((t_dns, t_back, self.idx, client.idx, ON_LINK, False))
-        self.model.send(req, client, t_back, entry, t_back + client.lat[entry.id])
+        self._answer(req, client, t_dns)
 
     def crash(self, now: float) -> list["Request"]:
         """Lookups on their way here (answered as they set off) fail now, with reason `dns`."""
@@ -103,26 +93,30 @@ class Dns(Node):
         return []
 
     def receive(self, req: "Request") -> None:
+        """A lookup sent while this DNS was down gets here (an event): it fails, or is answered
+        if the DNS is back."""
         if req.done:
             return
-        model = self.model
         if self.status != UP:
-            model.fail(req, "dns", self)
+            self.model.fail(req, "dns", self)
             return
-        now = model.time
+        self._answer(req, req.route[0], self.model.time)
+
+    def _answer(self, req: "Request", client: Node, t: float) -> None:
+        """The lookup is answered at `t`: the user holds the answer for ttl_s and sets off to the
+        entry point it names as the answer gets back."""
         self.arrivals += 1
         self.completed += 1
-        client = req.route[0]
-        client.remember(req.user, now + self.ttl_s)
+        client.remember(req.user, t + self.ttl_s)
         if self.targets:
             entry = self.answer_for(client)
             client.told[req.user] = entry
         else:
             entry = client.entry
-        t_back = now + client.lat[self.id]
+        t_back = t + client.lat[self.id]
         if req.plan is not None:
-            req.plan.append((now, t_back, self.idx, client.idx, ON_LINK, False))
-        model.send(req, client, t_back, entry, t_back + client.lat[entry.id])
+            req.plan.append((t, t_back, self.idx, client.idx, ON_LINK, False))
+        self.model.send(req, client, t_back, entry, t_back + client.lat[entry.id])
 
     # ---- geo ---------------------------------------------------------------------------------------
 
