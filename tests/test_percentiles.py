@@ -32,3 +32,13 @@ def test_histogram_counts_add_up_and_subtract():
     rest = merged.without(b)
     assert rest.count == 3 and abs(rest.percentile(100) / 1000 - 1) < 0.012   # within a bin (1.2%)
     assert abs(a.percentile(50) / 10 - 1) < 0.012
+
+
+def test_a_histogram_pickles_as_the_bins_it_uses():
+    import pickle
+    h = LatencyHistogram()
+    h.add_many([1.0, 2.0, 2.0, 50.0, 3e6])
+    data = pickle.dumps(h)
+    back = pickle.loads(data)
+    assert (back.counts == h.counts).all() and (back.count, back.total) == (h.count, h.total)
+    assert len(data) < 400                      # not the 16 KB array of every bin
