@@ -55,3 +55,9 @@ def test_dispose_drops_what_a_node_holds_in_slots_and_dict():
     web.note = "added by a kind"
     web.dispose()
     assert not vars(web) and not hasattr(web, "model") and not hasattr(web, "visits")
+
+
+def test_a_copy_reads_as_its_kinds_method():
+    assert WebServer._begin.__qualname__ == "WebServer._begin"
+    assert WebServer._begin.__doc__ == Server._begin.__doc__
+    assert WebServer.receive.__module__ == Server.receive.__module__

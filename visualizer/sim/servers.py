@@ -48,7 +48,7 @@ class Server(Node):
         super().__init_subclass__(**kwargs)
         for name in HOT_METHODS:
             if name not in cls.__dict__:
-                setattr(cls, name, _copy_of(getattr(cls, name)))
+                setattr(cls, name, _copy_of(getattr(cls, name), cls))
         if "on_answer" not in cls.__dict__ and cls.on_answer is getattr(cls.__mro__[1], "release", None):
             cls.on_answer = cls.release             # the alias follows the kind's own copy
 
@@ -341,7 +341,12 @@ class Server(Node):
 HOT_METHODS = ("receive", "_begin", "call", "release", "purge", "_release", "_ensure_release")
 
 
-def _copy_of(fn: Any) -> Any:
-    """A function like `fn` with its own code object (and so its own lookup caches)."""
-    return types.FunctionType(fn.__code__.replace(), fn.__globals__, fn.__name__, fn.__defaults__,
-                              fn.__closure__)
+def _copy_of(fn: Any, owner: type) -> Any:
+    """A function like `fn`, as a method of `owner`, with its own code object (and so its own
+    lookup caches)."""
+    new = types.FunctionType(fn.__code__.replace(), fn.__globals__, fn.__name__, fn.__defaults__,
+                             fn.__closure__)
+    new.__kwdefaults__, new.__doc__, new.__module__ = fn.__kwdefaults__, fn.__doc__, fn.__module__
+    new.__annotations__ = dict(fn.__annotations__)
+    new.__qualname__ = f"{owner.__qualname__}.{fn.__name__}"
+    return new
