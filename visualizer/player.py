@@ -41,7 +41,8 @@ class Governor:
     ("×100 → ×40") instead of stalling frames."""
 
     budget_s: float = 0.009
-    frame_s: float = 0.013             # the whole frame's aim: a 60 Hz frame less room for the flip and for the spread of frame times (p95 about 3 ms above p50)
+    frame_s: float = 0.013             # the whole frame's aim: a 60 Hz frame less room for the flip
+                                       # and for the spread of frame times (p95 ~3 ms above p50)
     least_s: float = 0.003             # the model's share however heavy the picture
     rest_s: float = 0.0                # wall seconds the rest of a frame (snapshot, drawing) takes, smoothed
     per_event: float = 0.0             # wall seconds an event costs, smoothed
