@@ -287,6 +287,8 @@ def main() -> None:
                     help="only compare the window's model with another checkout's, in turn")
     args = ap.parse_args()
     if args.against is not None:
+        if not (args.against / "benchmarks" / "sim_speed.py").is_file():
+            ap.error(f"--against {args.against}: not a checkout of this project (no benchmarks/sim_speed.py)")
         against(args.against, min(args.seconds, 10.0), max(args.repeat, 6))
         return
     print(f"combined design, {RATE:g} requests/s, {args.seconds:g} simulated s, best of {args.repeat}")
