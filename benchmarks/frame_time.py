@@ -17,6 +17,7 @@ import gc  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from typing import Any  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -123,44 +124,40 @@ def startup_ms() -> float:
 SPEEDS = (0.01, 1.0, 10.0, 100.0)
 
 
-def fourteen_servers() -> "Scenario":
-    """8 web servers x 8 workers behind a balancer, a primary and 5 replicas, at 600 requests/s."""
-    from visualizer.scenario import validate
-
-    webs, reps = [f"web{i}" for i in range(1, 9)], [f"db{i}" for i in range(2, 7)]
-    nodes = ([{"id": "users", "kind": "client"}, {"id": "dns", "kind": "dns", "points_to": "lb"},
-              {"id": "lb", "kind": "load_balancer", "algorithm": "least_connections"}]
-             + [{"id": w, "kind": "web_server", "workers": 8, "service_ms": 40.0} for w in webs]
-             + [{"id": "db1", "kind": "db_primary", "workers": 8, "service_ms": 5.0}]
-             + [{"id": r, "kind": "db_replica", "workers": 8, "service_ms": 5.0} for r in reps])
-    links = ([("users", "dns"), ("users", "lb")] + [("lb", w) for w in webs]
-             + [(w, d) for w in webs for d in ["db1"] + reps] + [("db1", r) for r in reps])
-    return validate({"meta": {"name": "fourteen", "title": {"en": "14 servers", "ko": "서버 14대"},
-                              "duration": 3600.0},
-                     "traffic": {"rate": 600.0, "read_ratio": 0.9},
-                     "nodes": nodes, "links": [{"from": a, "to": b, "latency_ms": 2.0} for a, b in links]},
-                    "<benchmark>")
-
-
-def five_hundred(webs: int = 480, replicas: int = 16) -> "Scenario":
-    """A design that outgrows the picture: 480 web servers x 4 workers behind one balancer, a primary
-    and 16 replicas (500 nodes with users, DNS and the balancer), at 2,000 requests/s."""
+def tiered(name: str, title: tuple[str, str], webs: int, web_workers: int, replicas: int,
+           db_workers: int, rate: float, reads_from: Any) -> "Scenario":
+    """Users -> DNS -> one least-connections balancer -> `webs` web servers -> a primary (db1) and
+    `replicas` replicas (db2, ...); `reads_from(web, replicas)` names the replicas a web server
+    links to. Every link 2 ms."""
     from visualizer.scenario import validate
 
     names, reps = [f"web{i}" for i in range(1, webs + 1)], [f"db{i}" for i in range(2, replicas + 2)]
     nodes = ([{"id": "users", "kind": "client"}, {"id": "dns", "kind": "dns", "points_to": "lb"},
               {"id": "lb", "kind": "load_balancer", "algorithm": "least_connections"}]
-             + [{"id": w, "kind": "web_server", "workers": 4, "service_ms": 40.0} for w in names]
-             + [{"id": "db1", "kind": "db_primary", "workers": 16, "service_ms": 5.0}]
-             + [{"id": r, "kind": "db_replica", "workers": 16, "service_ms": 5.0} for r in reps])
+             + [{"id": w, "kind": "web_server", "workers": web_workers, "service_ms": 40.0} for w in names]
+             + [{"id": "db1", "kind": "db_primary", "workers": db_workers, "service_ms": 5.0}]
+             + [{"id": r, "kind": "db_replica", "workers": db_workers, "service_ms": 5.0} for r in reps])
     links = ([("users", "dns"), ("users", "lb")] + [("lb", w) for w in names]
-             + [(w, d) for w in names for d in ("db1", reps[int(w[3:]) % len(reps)])]
+             + [(w, d) for w in names for d in ["db1", *reads_from(w, reps)]]
              + [("db1", r) for r in reps])
-    return validate({"meta": {"name": "five-hundred", "title": {"en": "500 nodes", "ko": "노드 500개"},
-                              "duration": 3600.0},
-                     "traffic": {"rate": 2000.0, "read_ratio": 0.9},
+    return validate({"meta": {"name": name, "title": {"en": title[0], "ko": title[1]}, "duration": 3600.0},
+                     "traffic": {"rate": rate, "read_ratio": 0.9},
                      "nodes": nodes, "links": [{"from": a, "to": b, "latency_ms": 2.0} for a, b in links]},
                     "<benchmark>")
+
+
+def fourteen_servers() -> "Scenario":
+    """8 web servers x 8 workers behind a balancer, a primary and 5 replicas, at 600 requests/s."""
+    return tiered("fourteen", ("14 servers", "서버 14대"), 8, 8, 5, 8, 600.0,
+                  lambda web, reps: reps)
+
+
+def five_hundred(webs: int = 480, replicas: int = 16) -> "Scenario":
+    """A design that outgrows the picture: 480 web servers x 4 workers behind one balancer, a primary
+    and 16 replicas (500 nodes with users, DNS and the balancer), at 2,000 requests/s; each web
+    server reads from one replica."""
+    return tiered("five-hundred", ("500 nodes", "노드 500개"), webs, 4, replicas, 16, 2000.0,
+                  lambda web, reps: [reps[int(web[3:]) % len(reps)]])
 
 
 def whole_frames(sc, speed: float, frames: int, size=(1920, 1080)) -> tuple[np.ndarray, float]:
