@@ -84,7 +84,7 @@ class Journey:
             told = client.told              # None unless a geo DNS answers each user apart
             to = client.entry if told is None else told.get(user, client.entry)
         t = now + client.lat[to.id]
-        if to.passes_through and to.pool and to.status == "up":
+        if to.passes_through and to.status == "up":
             to.pass_through(req, client, now, t)
         else:
             if req.plan is not None:
@@ -113,7 +113,7 @@ class Journey:
     def send(self, req: Request, frm: "Node", t_from: float, to: "Node", t_to: float) -> None:
         """Set off from `frm` at `t_from` towards `to`, there at `t_to`; a balancer that can pick
         a backend now is passed straight through."""
-        if to.passes_through and to.pool and to.status == "up":
+        if to.passes_through and to.status == "up":
             to.pass_through(req, frm, t_from, t_to)
             return
         if req.plan is not None:

@@ -47,8 +47,8 @@ class Node:
         self.mtbf_s: float | None = None
         self.mttr_s: float | None = None
         self.weight = 1                   # share a weighted balancer gives it
-        # Read for every request, so instance attributes (CPython caches those per place, not
-        # class attributes): True when it forwards as the request sets off (Balancer.pass_through)
+        # True while a request setting off towards it can be passed on at once, with no event of
+        # its own (`pass_through`: a balancer with a backend in rotation, a DNS); read per request
         self.passes_through = False
 
     # ---- what a kind overrides -----------------------------------------------------------------

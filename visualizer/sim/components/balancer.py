@@ -52,7 +52,7 @@ class Balancer(Node):
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "load_balancer", idx)
-        self.passes_through = True          # picks as the request sets off (while `pool` has one)
+        self.passes_through = False         # picks as the request sets off: while `pool` has one
         self.call_lat = 0.0                 # what Journey.answer reads of a caller it has no link to
         self.algorithm: str = cfg.algorithm
         self.hc_s: float = cfg.health_check_ms / 1000.0
@@ -112,6 +112,7 @@ class Balancer(Node):
     def rebuild_pool(self) -> None:
         """Recompute the rotation after a detection, an add or a remove."""
         self.pool = [b for b in self.backends if b.detected_up]
+        self.passes_through = bool(self.pool)
 
     # ---- forwarding ------------------------------------------------------------------------------
 

@@ -47,14 +47,13 @@ class Dns(Node):
     then (`crash`); one already down when the user sets off fails it on arrival (`receive`).
     """
 
-    __slots__ = ("pool", "ttl_s", "policy", "points_to", "target_ids", "hc_s", "unhealthy_after",
+    __slots__ = ("ttl_s", "policy", "points_to", "target_ids", "hc_s", "unhealthy_after",
                  "healthy_after", "targets", "orders")
 
 
     def __init__(self, node_id: str, idx: int, cfg: Any) -> None:
         super().__init__(node_id, "dns", idx)
-        self.passes_through = True
-        self.pool = True             # what Journey checks of a balancer (someone to pass to): an answer
+        self.passes_through = True   # it always has an answer to give (while it is up)
         self.ttl_s: float = cfg.ttl_s
         self.policy: str = cfg.policy
         points = cfg.points_to
